@@ -1,0 +1,51 @@
+"""The domain error hierarchy.
+
+Every error ecozone raises on purpose is one of these. Each class states what kind of failure
+it is; the HTTP status (``ecozone.api.errors``) and the CLI exit code (``ecozone.cli``) are
+derived from that kind in one place each.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class EcozoneError(Exception):
+    """Base of all domain errors; ``detail`` carries machine-readable context."""
+
+    kind = "failure"
+
+    def __init__(self, message: str, **detail: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+
+class BadInput(EcozoneError):
+    """The caller gave a value that is malformed or out of range; the message names it."""
+
+    kind = "bad_input"
+
+
+class NotFound(EcozoneError):
+    """A named thing (unit code, release id, indicator) does not exist."""
+
+    kind = "not_found"
+
+
+class Conflict(EcozoneError):
+    """The request clashes with the stored state (stale version, duplicate, wrong status)."""
+
+    kind = "conflict"
+
+
+class Forbidden(EcozoneError):
+    """The user is known but their role does not allow this."""
+
+    kind = "forbidden"
+
+
+class Unavailable(EcozoneError):
+    """A required service (the database) cannot be reached."""
+
+    kind = "unavailable"

@@ -1,0 +1,1 @@
+"""ecozone.store"""
