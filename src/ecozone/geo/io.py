@@ -1,0 +1,101 @@
+"""Reading and writing vector files (GeoJSON, GeoPackage, zipped Shapefile) through pyogrio/GDAL."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyogrio
+import shapely
+from pyogrio.errors import DataSourceError
+
+from ecozone.errors import BadInput
+
+SUPPORTED_SUFFIXES = (".geojson", ".json", ".gpkg", ".zip", ".shp")
+
+
+@dataclass
+class VectorTable:
+    """Features read from a file: geometries (in the file's CRS), attribute columns, the CRS."""
+
+    geometries: list[shapely.Geometry | None]
+    columns: dict[str, list]
+    crs: str | None
+    path: Path
+
+    def __len__(self) -> int:
+        return len(self.geometries)
+
+    def row(self, i: int) -> dict:
+        return {name: values[i] for name, values in self.columns.items()}
+
+
+def _gdal_path(path: Path) -> str:
+    if path.suffix.lower() == ".zip":
+        return f"/vsizip/{path}"
+    return str(path)
+
+
+def read_vector(path: Path, encoding: str | None = None) -> VectorTable:
+    """Read every feature of the first layer; ``BadInput`` names the file when GDAL can't read it."""
+    path = Path(path)
+    if not path.exists():
+        raise BadInput(f"file {path} does not exist", field="file", value=str(path))
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise BadInput(
+            f"file {path.name} is not a supported vector format ({', '.join(SUPPORTED_SUFFIXES)})",
+            field="file",
+            value=str(path),
+        )
+    try:
+        meta, _fids, wkb, field_data = pyogrio.raw.read(
+            _gdal_path(path), encoding=encoding
+        )
+    except DataSourceError as exc:
+        raise BadInput(f"file {path.name} is not a readable {path.suffix} dataset: {exc}", field="file", value=str(path)) from exc
+    geometries = [None if g is None else shapely.from_wkb(g) for g in wkb]
+    columns = {name: [_plain(v) for v in values] for name, values in zip(meta["fields"], field_data, strict=True)}
+    return VectorTable(geometries=geometries, columns=columns, crs=meta.get("crs"), path=path)
+
+
+def _plain(value):
+    """numpy scalars and arrays from GDAL as plain Python values."""
+    if isinstance(value, np.ndarray):
+        return [_plain(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def write_vector(path: Path, geometries: list[shapely.Geometry], columns: dict[str, list], crs: str, layer: str | None = None) -> None:
+    """Write features to GeoJSON, GeoPackage or a zipped Shapefile (chosen by suffix)."""
+    path = Path(path)
+    fields = list(columns)
+    values = [np.asarray(columns[name], dtype=object) for name in fields]
+    wkb = np.asarray(shapely.to_wkb(np.asarray(geometries, dtype=object)), dtype=object)
+    geometry_type = "Unknown"
+    kwargs = {}
+    driver = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG", ".zip": "ESRI Shapefile"}.get(path.suffix.lower())
+    if driver is None:
+        raise BadInput(f"cannot write {path.name}: use .geojson, .gpkg or .zip", field="file", value=str(path))
+    if driver == "ESRI Shapefile":
+        kwargs["encoding"] = "UTF-8"
+    pyogrio.raw.write(
+        str(path), wkb, field_data=values, fields=fields, crs=crs, driver=driver,
+        geometry_type=geometry_type if driver != "ESRI Shapefile" else "MultiPolygon",
+        layer=layer, **kwargs,
+    )
+
+
+def read_geojson_features(path: Path) -> list[tuple[dict, shapely.Geometry]]:
+    """(properties, geometry) pairs of a GeoJSON FeatureCollection, nested properties kept."""
+    with open(path, encoding="utf-8") as handle:
+        collection = json.load(handle)
+    if collection.get("type") != "FeatureCollection":
+        raise BadInput(f"{path} is not a GeoJSON FeatureCollection", field="file", value=str(path))
+    return [
+        (feature.get("properties") or {}, shapely.geometry.shape(feature["geometry"]))
+        for feature in collection["features"]
+    ]

@@ -1,0 +1,137 @@
+"""The one schema of ecozone, shared by SQLite and PostGIS (migrations live in store/migrations)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from ecozone.store.geometry import GeometryColumn
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+    }
+)
+
+
+def gist_index(table: Table, column: str = "geom") -> Index:
+    """A GiST index on a geometry column, created on PostGIS only."""
+    index = Index(f"ix_{table.name}_{column}_gist", table.c[column], postgresql_using="gist")
+    index.ddl_if(dialect="postgresql")
+    return index
+
+
+regions = Table(
+    "regions",
+    metadata,
+    Column("code", String(6), primary_key=True, comment="GB/T 2260 administrative code"),
+    Column("name", String(64), nullable=False),
+    Column("name_en", String(128), nullable=False, default=""),
+    Column("level", String(16), nullable=False, comment="province | city | county"),
+    Column("parent_code", String(6), ForeignKey("regions.code"), nullable=True),
+    Column("geom", GeometryColumn(), nullable=False),
+)
+gist_index(regions)
+
+reference_features = Table(
+    "reference_features",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(128), nullable=False, unique=True),
+    Column("kind", String(32), nullable=False, index=True),
+    Column("name", String(128), nullable=False),
+    Column("name_en", String(128), nullable=False, default=""),
+    Column("attributes", JSON, nullable=False, default=dict),
+    Column("geom", GeometryColumn(), nullable=False),
+)
+gist_index(reference_features)
+
+releases = Table(
+    "releases",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("jurisdiction_code", String(6), ForeignKey("regions.code"), nullable=False, index=True),
+    Column("version", String(64), nullable=False),
+    Column("title", String(256), nullable=False),
+    Column("kind", String(16), nullable=False, comment="initial | periodic | dynamic"),
+    Column("reason", Text, nullable=False, default=""),
+    Column("status", String(16), nullable=False, index=True),
+    Column("effective_date", Date, nullable=True),
+    Column("issuer", String(128), nullable=False, default=""),
+    Column("notice", Text, nullable=False, default=""),
+    Column("demo", Boolean, nullable=False, default=False),
+    Column("lock_version", Integer, nullable=False, default=1),
+    Column("warnings", JSON, nullable=False, default=list),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("jurisdiction_code", "version"),
+)
+
+control_units = Table(
+    "control_units",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("release_id", Integer, ForeignKey("releases.id", ondelete="CASCADE"), nullable=False),
+    Column("code", String(16), nullable=False, index=True),
+    Column("name", String(256), nullable=False),
+    Column("unit_class", Integer, nullable=False, comment="1 优先保护 | 2 重点管控 | 3 一般管控"),
+    Column("elements", JSON, nullable=False, default=list),
+    Column("county_code", String(6), nullable=False),
+    Column("city_code", String(6), nullable=False),
+    Column("remark", Text, nullable=False, default=""),
+    Column("area_m2", Float, nullable=True),
+    Column("geom", GeometryColumn(), nullable=False),
+    UniqueConstraint("release_id", "code"),
+)
+gist_index(control_units)
+
+access_entries = Table(
+    "access_entries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("unit_id", Integer, ForeignKey("control_units.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("dimension", String(16), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+)
+
+rules = Table(
+    "rules",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("release_id", Integer, ForeignKey("releases.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("rule_id", String(64), nullable=False),
+    Column("dimension", String(16), nullable=False),
+    Column("effect", String(16), nullable=False),
+    Column("body", JSON, nullable=False, comment="the full declarative rule record"),
+    UniqueConstraint("release_id", "rule_id"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("release_id", Integer, ForeignKey("releases.id", ondelete="SET NULL"), nullable=True, index=True),
+    Column("detail", JSON, nullable=False, default=dict),
+)

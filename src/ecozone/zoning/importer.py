@@ -1,0 +1,165 @@
+"""Reading control units from exchange files, mapping provincial field names to ours."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import shapely
+
+from ecozone.errors import BadInput
+from ecozone.geo.crs import STORAGE_CRS, normalize_crs_name, to_storage_crs
+from ecozone.geo.io import VectorTable, read_vector
+from ecozone.zoning.model import AccessEntry, ControlUnit, Dimension, UnitClass
+
+# Our field name → accepted names in exchange files (provincial datasets use pinyin initials).
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "code": ("code", "HJZHGKDYBM", "ZHGKDYBM", "GKDYBM", "DYBM", "UNIT_CODE"),
+    "name": ("name", "HJZHGKDYMC", "ZHGKDYMC", "GKDYMC", "DYMC", "UNIT_NAME"),
+    "class": ("class", "unit_class", "ZHGKDYFL", "GKDYFL", "DYFL", "GKDYLB", "DYLB"),
+    "elements": ("elements", "YSLX", "GKYS"),
+    "county_code": ("county_code", "XZQDM", "COUNTY_CODE", "XDM"),
+    "city_code": ("city_code", "CITY_CODE", "SDM"),
+    "province": ("PROV", "SHENG", "province"),
+    "city": ("CITY", "SHI", "city"),
+    "county": ("COUNTY", "XIAN", "QX", "county"),
+    "remark": ("remark", "REMARK", "BZ"),
+    Dimension.SPATIAL_LAYOUT.value: ("spatial_layout", "KJBJYS", "KJBJYS_NR", "KJBJ"),
+    Dimension.EMISSIONS.value: ("emissions", "WRWPFGK", "WRWPF", "WRWPFGK_NR"),
+    Dimension.RISK.value: ("risk", "HJFXFK", "HJFXFK_NR"),
+    Dimension.RESOURCES.value: ("resources", "ZYKFXLYQ", "ZYLYXL", "ZYKFXL", "ZYLYXLYQ"),
+}
+
+_CLASS_WORDS = {"优先保护": UnitClass.PRIORITY, "重点管控": UnitClass.KEY, "一般管控": UnitClass.GENERAL}
+_ITEM_SPLIT = re.compile(r"\s*(?:\r?\n)+\s*")
+
+
+@dataclass
+class ReadResult:
+    """Units read from a file, plus the warnings raised while reading them."""
+
+    units: list[ControlUnit]
+    source_crs: str
+    warnings: list[dict] = field(default_factory=list)
+
+
+def resolve_columns(columns: list[str]) -> dict[str, str]:
+    """Map our field names to the file's column names (case-insensitive aliases)."""
+    by_upper = {c.upper(): c for c in columns}
+    mapping: dict[str, str] = {}
+    for ours, aliases in FIELD_ALIASES.items():
+        for alias in aliases:
+            if alias.upper() in by_upper:
+                mapping[ours] = by_upper[alias.upper()]
+                break
+    return mapping
+
+
+def parse_unit_class(value, row: int) -> UnitClass:
+    """Accept 1/2/3 or the Chinese class names (优先保护单元 …)."""
+    text = str(value).strip() if value is not None else ""
+    if text in {"1", "2", "3"}:
+        return UnitClass(int(text))
+    for word, unit_class in _CLASS_WORDS.items():
+        if word in text:
+            return unit_class
+    raise BadInput(
+        f"feature {row}: class {value!r} is not 1/2/3 or 优先保护/重点管控/一般管控",
+        field="class",
+        value=value,
+        row=row,
+    )
+
+
+def parse_elements(value) -> list[str]:
+    """Element types from a list, a JSON list or a separated string (生态,大气 …)."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        return [str(v) for v in value if str(v).strip()]
+    text = str(value).strip()
+    if text.startswith("["):
+        return [str(v) for v in json.loads(text)]
+    return [part for part in re.split(r"[,，、;；/\s]+", text) if part]
+
+
+def split_access_text(text) -> list[str]:
+    """One access-list field as separate requirements (one per line)."""
+    if text is None:
+        return []
+    return [item for item in _ITEM_SPLIT.split(str(text).strip()) if item]
+
+
+def _required(row: dict, mapping: dict[str, str], ours: str, index: int):
+    column = mapping.get(ours)
+    if column is None:
+        raise BadInput(
+            f"the file has no {ours!r} field (accepted names: {', '.join(FIELD_ALIASES[ours])})",
+            field=ours,
+        )
+    value = row[column]
+    if value is None or str(value).strip() == "":
+        raise BadInput(f"feature {index}: field {column!r} is empty", field=column, row=index)
+    return value
+
+
+def _optional(row: dict, mapping: dict[str, str], ours: str):
+    column = mapping.get(ours)
+    return None if column is None else row[column]
+
+
+def unit_from_row(row: dict, geometry: shapely.Geometry, mapping: dict[str, str], index: int) -> ControlUnit:
+    """Build one ``ControlUnit`` from a file row (geometry already in EPSG:4490)."""
+    code = str(_required(row, mapping, "code", index)).strip()
+    unit_class = parse_unit_class(_required(row, mapping, "class", index), index)
+    county_code = str(_optional(row, mapping, "county_code") or code[2:8]).strip()
+    city_code = str(_optional(row, mapping, "city_code") or county_code[:4] + "00").strip()
+    access = [
+        AccessEntry(dimension, text)
+        for dimension in Dimension
+        for text in split_access_text(_optional(row, mapping, dimension.value))
+    ]
+    return ControlUnit(
+        code=code,
+        name=str(_required(row, mapping, "name", index)).strip(),
+        unit_class=unit_class,
+        geometry=geometry,
+        county_code=county_code,
+        city_code=city_code,
+        elements=parse_elements(_optional(row, mapping, "elements")),
+        access=access,
+        remark=str(_optional(row, mapping, "remark") or ""),
+    )
+
+
+def _looks_projected(table: VectorTable) -> bool:
+    bounds = shapely.total_bounds([g for g in table.geometries if g is not None])
+    return bool(abs(bounds[0]) > 180 or abs(bounds[2]) > 180 or abs(bounds[1]) > 90 or abs(bounds[3]) > 90)
+
+
+def read_units(path: Path, crs: str | None = None, encoding: str | None = None) -> ReadResult:
+    """Read control units from GeoJSON, GeoPackage or zipped Shapefile into EPSG:4490.
+
+    ``crs`` overrides the file's own CRS (needed for GCJ-02, which no file can declare).
+    """
+    table = read_vector(path, encoding=encoding)
+    if len(table) == 0:
+        raise BadInput(f"{Path(path).name} holds no features", field="file", value=str(path))
+    source_crs = normalize_crs_name(crs or table.crs)
+    if source_crs == STORAGE_CRS and _looks_projected(table):
+        raise BadInput(
+            f"{Path(path).name}: coordinates look projected (metres) but the file declares no "
+            "projected CRS; give its CRS (e.g. --crs EPSG:4547)",
+            field="crs",
+            value=table.crs,
+        )
+    mapping = resolve_columns(list(table.columns))
+    units = []
+    for i, geometry in enumerate(table.geometries):
+        if geometry is None or geometry.is_empty:
+            raise BadInput(f"feature {i}: geometry is empty", field="geometry", row=i)
+        stored = to_storage_crs(geometry, source_crs)
+        units.append(unit_from_row(table.row(i), stored, mapping, i))
+    return ReadResult(units=units, source_crs=source_crs)

@@ -1,0 +1,153 @@
+"""Release workflow: import a draft, submit, file (备案), publish, with an audit trail.
+
+Each step is one database transaction: a failure leaves the previous state (and the release in
+force) untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from ecozone.errors import BadInput, Conflict
+from ecozone.store import regions as region_store
+from ecozone.store import releases as release_store
+from ecozone.zoning.importer import read_units
+from ecozone.zoning.model import ControlUnit, Release, ReleaseKind, ReleaseStatus
+from ecozone.zoning.validation import ValidationReport, ValidationSettings, validate_units
+
+# Allowed moves of the lifecycle: status → statuses it may go to.
+TRANSITIONS: dict[ReleaseStatus, set[ReleaseStatus]] = {
+    ReleaseStatus.DRAFT: {ReleaseStatus.SUBMITTED},
+    ReleaseStatus.SUBMITTED: {ReleaseStatus.FILED, ReleaseStatus.DRAFT},
+    ReleaseStatus.FILED: {ReleaseStatus.PUBLISHED},
+    ReleaseStatus.PUBLISHED: set(),
+    ReleaseStatus.SUPERSEDED: set(),
+}
+
+
+@dataclass
+class DraftRequest:
+    """What an editor gives to create a draft release."""
+
+    jurisdiction_code: str
+    version: str
+    title: str
+    kind: ReleaseKind = ReleaseKind.INITIAL
+    reason: str = ""
+    issuer: str = ""
+    demo: bool = False
+
+
+def create_draft(
+    engine: Engine,
+    request: DraftRequest,
+    units: list[ControlUnit],
+    actor: str,
+    rules: list[dict] | None = None,
+    settings: ValidationSettings | None = None,
+) -> tuple[Release, ValidationReport]:
+    """Validate ``units`` and store them as a new draft release, all or nothing."""
+    with engine.begin() as conn:
+        regions = {r.code: r for r in region_store.load_regions(conn)}
+        if request.jurisdiction_code not in regions:
+            raise BadInput(
+                f"jurisdiction {request.jurisdiction_code!r} is not a known region code",
+                field="jurisdiction",
+                value=request.jurisdiction_code,
+            )
+        report = validate_units(units, regions, settings)
+        report.raise_if_errors()
+        _check_units_in_jurisdiction(units, request.jurisdiction_code, regions)
+        release = release_store.create_release(
+            conn,
+            Release(
+                id=None,
+                jurisdiction_code=request.jurisdiction_code,
+                version=request.version,
+                title=request.title,
+                kind=request.kind,
+                status=ReleaseStatus.DRAFT,
+                reason=request.reason,
+                issuer=request.issuer,
+                demo=request.demo,
+                warnings=[f.to_dict() for f in report.warnings],
+            ),
+        )
+        release_store.add_units(conn, release.id, units)
+        release_store.add_rules(conn, release.id, rules or [])
+        release_store.record_audit(
+            conn, actor, "create_draft", release.id, units=len(units), warnings=len(report.warnings)
+        )
+    return release, report
+
+
+def _check_units_in_jurisdiction(units: list[ControlUnit], jurisdiction: str, regions: dict) -> None:
+    """A city or province release holds only units of its own counties (谁发布谁更新)."""
+    level = regions[jurisdiction].level.value
+    for unit in units:
+        inside = (
+            level == "province"
+            and unit.county_code.startswith(jurisdiction[:2])
+            or level == "city"
+            and unit.city_code == jurisdiction
+            or level == "county"
+            and unit.county_code == jurisdiction
+        )
+        if not inside:
+            raise BadInput(
+                f"unit {unit.code} (county {unit.county_code}) is outside jurisdiction {jurisdiction}",
+                field="code",
+                value=unit.code,
+            )
+
+
+def import_draft(engine: Engine, path: Path, request: DraftRequest, actor: str, crs: str | None = None) -> tuple[Release, ValidationReport]:
+    """Read a unit file and store it as a draft release (see ``create_draft``)."""
+    read = read_units(path, crs=crs)
+    return create_draft(engine, request, read.units, actor)
+
+
+def _move(engine: Engine, release_id: int, to: ReleaseStatus, actor: str, expected_lock_version: int | None, **fields) -> Release:
+    with engine.begin() as conn:
+        current = release_store.get_release(conn, release_id)
+        if to not in TRANSITIONS[current.status]:
+            raise Conflict(
+                f"release {release_id} is {current.status.value}; it cannot become {to.value}",
+                field="status",
+                value=current.status.value,
+            )
+        lock = current.lock_version if expected_lock_version is None else expected_lock_version
+        updated = release_store.update_release_status(conn, release_id, lock, to, **fields)
+        if to == ReleaseStatus.PUBLISHED:
+            release_store.mark_superseded(conn, updated.jurisdiction_code, updated.id)
+        release_store.record_audit(conn, actor, to.value, release_id, **{k: str(v) for k, v in fields.items()})
+    return updated
+
+
+def submit(engine: Engine, release_id: int, actor: str, expected_lock_version: int | None = None) -> Release:
+    """Draft → submitted (for filing with the level above)."""
+    return _move(engine, release_id, ReleaseStatus.SUBMITTED, actor, expected_lock_version)
+
+
+def file_release(engine: Engine, release_id: int, actor: str, expected_lock_version: int | None = None) -> Release:
+    """Submitted → filed (备案 by the level above)."""
+    return _move(engine, release_id, ReleaseStatus.FILED, actor, expected_lock_version)
+
+
+def publish(
+    engine: Engine,
+    release_id: int,
+    effective_date: dt.date,
+    actor: str,
+    expected_lock_version: int | None = None,
+    notice: str | None = None,
+) -> Release:
+    """Filed → published, in force from ``effective_date``; the previous release is superseded."""
+    fields: dict = {"effective_date": effective_date}
+    if notice is not None:
+        fields["notice"] = notice
+    return _move(engine, release_id, ReleaseStatus.PUBLISHED, actor, expected_lock_version, **fields)

@@ -1,0 +1,73 @@
+"""The CLI end to end, as a user runs it: a subprocess with ECOZONE_* settings, on both backends."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def ecozone(args: list[str], **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ecozone.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ECOZONE_LOG_JSON": "false", **env},
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def db_env(loaded_engine) -> dict:
+    return {"ECOZONE_DATABASE_URL": loaded_engine.url.render_as_string(hide_password=False)}
+
+
+def test_where_json(db_env):
+    result = ecozone(["where", "112.55", "37.87", "--format", "json"], **db_env)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["region"]["city"]["name"] == "太原市"
+    assert answer["units"][0]["code"] == "ZH14010510001"
+
+
+def test_where_table_for_people(db_env):
+    result = ecozone(["where", "112.55", "37.87"], **db_env)
+    assert result.returncode == 0, result.stderr
+    assert "ZH14010510001" in result.stdout and "空间布局约束" in result.stdout and "示例数据" in result.stdout
+
+
+def test_where_as_of_before_release(db_env):
+    result = ecozone(["where", "112.55", "37.87", "--as-of", "2020-01-01", "--format", "json"], **db_env)
+    assert json.loads(result.stdout)["units"] == []
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "message"), [("116.4", "39.9", "outside the territory"), ("190", "37", "longitude 190.0")]
+)
+def test_where_bad_point_exits_2_naming_it(db_env, lon, lat, message):
+    result = ecozone(["where", lon, lat], **db_env)
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
+def test_init_loads_shipped_data_once(tmp_path, territory):
+    env = {"ECOZONE_DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}", "ECOZONE_DATA_DIR": str(territory.root.parent)}
+    first = ecozone(["init"], **env)
+    assert first.returncode == 0, first.stderr
+    assert "loaded 6 regions and 1 reference features" in first.stdout
+    assert "published 2 demonstration releases" in first.stdout
+    second = ecozone(["init"], **env)
+    assert "already initialised" in second.stdout
+    assert json.loads(ecozone(["where", "112.2", "37.2", "-f", "json"], **env).stdout)["units"][0]["code"] == "ZH14070230001"
+
+
+def test_unreachable_database_names_url_without_password():
+    result = ecozone(
+        ["where", "112.55", "37.87"], ECOZONE_DATABASE_URL="postgresql+psycopg://someone:s3cret@127.0.0.1:1/none"
+    )
+    assert result.returncode == 1
+    assert "cannot reach the database at postgresql+psycopg://someone:***@127.0.0.1:1/none" in result.stderr
+    assert "s3cret" not in result.stderr

@@ -1,0 +1,53 @@
+"""The schema is created by Alembic and holds geometries the same way on both backends."""
+
+from __future__ import annotations
+
+import shapely
+from sqlalchemy import inspect, text
+
+from ecozone.geo.regions import Region, RegionLevel
+from ecozone.store import regions as region_store
+from ecozone.store.engine import migrate
+
+TABLES = {"regions", "reference_features", "releases", "control_units", "access_entries", "rules", "audit_log"}
+
+
+def test_migration_creates_every_table(engine):
+    assert TABLES <= set(inspect(engine).get_table_names())
+
+
+def test_migration_is_idempotent(engine):
+    migrate(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+
+
+def test_geometry_round_trips_exactly(engine):
+    shape = shapely.Polygon([(112.1, 37.1), (112.9, 37.1), (112.5, 37.9), (112.1, 37.1)], holes=[[(112.4, 37.3), (112.6, 37.3), (112.5, 37.5)]])
+    with engine.begin() as conn:
+        region_store.replace_regions(conn, [Region("140000", "山西省", RegionLevel.PROVINCE, None, shape)])
+    with engine.connect() as conn:
+        (loaded,) = region_store.load_regions(conn)
+    assert shapely.equals_exact(loaded.geometry, shape, tolerance=0)
+    assert loaded.level == RegionLevel.PROVINCE
+
+
+def test_postgis_columns_are_srid_4490_with_gist_index(engine, backend):
+    if backend != "postgis":
+        return
+    with engine.connect() as conn:
+        srids = dict(
+            conn.execute(
+                text(
+                    "SELECT f_table_name, srid FROM geometry_columns "
+                    "WHERE f_table_schema = current_schema() AND f_geometry_column = 'geom'"
+                )
+            ).all()
+        )
+        indexes = set(
+            conn.execute(
+                text("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexdef LIKE '%USING gist%'")
+            ).scalars()
+        )
+    assert srids == {"regions": 4490, "reference_features": 4490, "control_units": 4490}
+    assert indexes == {"ix_regions_geom_gist", "ix_reference_features_geom_gist", "ix_control_units_geom_gist"}
