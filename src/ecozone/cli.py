@@ -22,6 +22,8 @@ from ecozone.store.engine import check_schema, make_engine, migrate
 app = typer.Typer(help="ecozone: 生态环境分区管控 platform", no_args_is_help=True, pretty_exceptions_enable=False)
 db_app = typer.Typer(help="Database schema and shipped data", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+release_app = typer.Typer(help="Zoning releases: list, show, diff, submit, file, publish, packages", no_args_is_help=True)
+app.add_typer(release_app, name="release")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -160,6 +162,191 @@ def serve(
     settings = get_settings()
     engine = run(engine_from_settings)
     uvicorn.run(create_app(settings, engine), host=host or settings.host, port=port or settings.port, log_config=None)
+
+
+ActorOption = Annotated[str, typer.Option("--actor", help="Who does this (recorded in the audit log)")]
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="GeoPackage, zipped Shapefile or GeoJSON of control units")],
+    jurisdiction: Annotated[str, typer.Option(help="GB/T 2260 code of the issuing province or city")],
+    version: Annotated[str, typer.Option(help="Version label of the new draft release")],
+    title: Annotated[str | None, typer.Option(help="Title (default: derived from file name)")] = None,
+    kind: Annotated[str, typer.Option(help="initial | periodic | dynamic")] = "initial",
+    reason: Annotated[str, typer.Option(help="Why (required for periodic and dynamic)")] = "",
+    crs: Annotated[str | None, typer.Option(help="CRS of the file when it declares none (e.g. GCJ-02, EPSG:4547)")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Text encoding of a Shapefile .dbf without .cpg (e.g. GBK)")] = None,
+    report: Annotated[Path | None, typer.Option(help="Write the validation report (JSON) here")] = None,
+    actor: ActorOption = "cli",
+    format: FormatOption = OutputFormat.table,
+) -> None:
+    """Validate a unit file and store it as a draft release (nothing is stored on an error)."""
+    from ecozone.zoning import releases as workflow
+    from ecozone.zoning.importer import read_units
+    from ecozone.zoning.model import ReleaseKind
+
+    def _import():
+        engine = engine_from_settings()
+        request = workflow.DraftRequest(jurisdiction, version, title or file.stem, ReleaseKind(kind), reason, issuer=actor)
+        units = read_units(file, crs=crs, encoding=encoding).units
+        try:
+            return workflow.create_draft(engine, request, units, actor)
+        except EcozoneError as exc:
+            if report is not None and "report" in exc.detail:
+                report.write_text(json.dumps(exc.detail["report"], ensure_ascii=False, indent=2), encoding="utf-8")
+            raise
+
+    release, validation = run(_import)
+    if report is not None:
+        report.write_text(json.dumps(validation.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+    if format == OutputFormat.json:
+        emit_json({"release": release.summary(), "validation": validation.to_dict()})
+        return
+    console.print(f"draft release {release.id} ({release.version}) stored with {len(validation.warnings)} warning(s)")
+    for finding in validation.warnings:
+        console.print(f"  warning {finding.check}: {finding.unit or ''} {finding.message}", highlight=False)
+
+
+@app.command("export")
+def export_command(
+    file: Annotated[Path, typer.Argument(help="Output: .gpkg, .geojson or .zip (Shapefile)")],
+    release: Annotated[int | None, typer.Option(help="Release id (default: all units in force)")] = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Write the units of a release (or all in force) to an exchange file."""
+    from ecozone.zoning import releases as workflow
+    from ecozone.zoning.exchange import export_units
+
+    def _export() -> int:
+        units = workflow.release_units(engine_from_settings(), release)[1] if release else _snapshot(as_of).units
+        export_units(file, units)
+        return len(units)
+
+    count = run(_export)
+    console.print(f"wrote {count} units to {file}")
+
+
+@release_app.command("list")
+def release_list(
+    jurisdiction: Annotated[str | None, typer.Option(help="Only this jurisdiction")] = None,
+    format: FormatOption = OutputFormat.table,
+) -> None:
+    """Every release with its status and effective date."""
+    from ecozone.store import releases as release_store
+
+    def _list():
+        with engine_from_settings().connect() as conn:
+            return [(r, release_store.count_units(conn, r.id)) for r in release_store.list_releases(conn, jurisdiction)]
+
+    rows = run(_list)
+    if format == OutputFormat.json:
+        emit_json([{**r.summary(), "kind": r.kind.value, "units": n} for r, n in rows])
+        return
+    table = Table("id", "jurisdiction", "version", "title", "kind", "status", "effective", "units")
+    for r, n in rows:
+        table.add_row(str(r.id), r.jurisdiction_code, r.version, r.title, r.kind.value, r.status.value, str(r.effective_date or ""), str(n))
+    console.print(table)
+
+
+@release_app.command("show")
+def release_show(release_id: int, format: FormatOption = OutputFormat.table) -> None:
+    """One release: its metadata, unit counts by class and validation warnings."""
+    from collections import Counter
+
+    from ecozone.zoning import releases as workflow
+
+    release, units, rules = run(lambda: workflow.release_units(engine_from_settings(), release_id))
+    by_class = Counter(u.unit_class.name_zh for u in units)
+    data = {**release.summary(), "kind": release.kind.value, "reason": release.reason, "issuer": release.issuer,
+            "notice": release.notice, "units": len(units), "units_by_class": dict(by_class), "rules": len(rules),
+            "warnings": release.warnings}
+    if format == OutputFormat.json:
+        emit_json(data)
+        return
+    for key, value in data.items():
+        console.print(f"[bold]{key}[/bold]: {value}", highlight=False)
+
+
+@release_app.command("diff")
+def release_diff(
+    release_a: int,
+    release_b: int,
+    format: FormatOption = OutputFormat.table,
+    geojson: Annotated[Path | None, typer.Option(help="Write the changed areas as GeoJSON (for a map)")] = None,
+) -> None:
+    """What changed from release A to release B: units added, removed, reshaped, reclassified; rules."""
+    from ecozone.zoning import releases as workflow
+
+    result = run(lambda: workflow.diff(engine_from_settings(), release_a, release_b))
+    if geojson is not None:
+        geojson.write_text(json.dumps(result.to_feature_collection(), ensure_ascii=False), encoding="utf-8")
+    if format == OutputFormat.json:
+        emit_json(result.to_dict())
+        return
+    console.print(result.counts())
+    table = Table("code", "change", "name", "fields", "area before m²", "area after m²")
+    for unit in result.units:
+        table.add_row(unit.code, unit.change, unit.name, ", ".join(unit.fields),
+                      f"{unit.area_before_m2:,.0f}" if unit.area_before_m2 else "", f"{unit.area_after_m2:,.0f}" if unit.area_after_m2 else "")
+    console.print(table)
+
+
+def _transition(step_name: str, release_id: int, actor: str, lock: int | None, **kwargs) -> None:
+    from ecozone.zoning import releases as workflow
+
+    step = {"submit": workflow.submit, "file": workflow.file_release, "publish": workflow.publish}[step_name]
+    release = run(lambda: step(engine_from_settings(), release_id, actor=actor, expected_lock_version=lock, **kwargs))
+    console.print(f"release {release.id} is now {release.status.value}" + (f", effective {release.effective_date}" if release.effective_date else ""))
+
+
+LockOption = Annotated[int | None, typer.Option("--lock-version", help="Refuse if the release changed since this version")]
+
+
+@release_app.command("submit")
+def release_submit(release_id: int, actor: ActorOption = "cli", lock_version: LockOption = None) -> None:
+    """Draft → submitted for filing with the level above."""
+    _transition("submit", release_id, actor, lock_version)
+
+
+@release_app.command("file")
+def release_file(release_id: int, actor: ActorOption = "cli", lock_version: LockOption = None) -> None:
+    """Submitted → filed (备案 by the level above)."""
+    _transition("file", release_id, actor, lock_version)
+
+
+@release_app.command("publish")
+def release_publish(
+    release_id: int,
+    effective: Annotated[dt.datetime, typer.Option(formats=["%Y-%m-%d"], help="Date from which it is in force")],
+    notice: Annotated[str | None, typer.Option(help="Publication notice")] = None,
+    actor: ActorOption = "cli",
+    lock_version: LockOption = None,
+) -> None:
+    """Filed → published, in force from the effective date."""
+    _transition("publish", release_id, actor, lock_version, effective_date=effective.date(), notice=notice)
+
+
+@release_app.command("export")
+def release_export(release_id: int, file: Annotated[Path, typer.Argument(help="Package to write (.zip)")]) -> None:
+    """Write a release as an exchange package (GeoPackage + rules + manifest with checksums)."""
+    from ecozone.zoning import releases as workflow
+
+    manifest = run(lambda: workflow.export_release_package(engine_from_settings(), release_id, file))
+    console.print(f"wrote {file}: {manifest['units']} units, {manifest['rules']} rules")
+
+
+@release_app.command("import")
+def release_import(
+    file: Annotated[Path, typer.Argument(help="Release package (.zip) made by `release export`")],
+    version: Annotated[str | None, typer.Option(help="Store under another version label")] = None,
+    actor: ActorOption = "cli",
+) -> None:
+    """Verify a package's checksums and store it as a draft release."""
+    from ecozone.zoning import releases as workflow
+
+    release, _ = run(lambda: workflow.import_release_package(engine_from_settings(), file, actor, version))
+    console.print(f"draft release {release.id} ({release.jurisdiction_code} {release.version}) imported")
 
 
 if __name__ == "__main__":

@@ -69,23 +69,28 @@ def _plain(value):
     return value
 
 
-def write_vector(path: Path, geometries: list[shapely.Geometry], columns: dict[str, list], crs: str, layer: str | None = None) -> None:
-    """Write features to GeoJSON, GeoPackage or a zipped Shapefile (chosen by suffix)."""
+DRIVERS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG", ".shp": "ESRI Shapefile"}
+
+
+def write_vector(
+    path: Path, geometries: list[shapely.Geometry], columns: dict[str, list], crs: str, layer: str | None = None
+) -> None:
+    """Write features to GeoJSON, GeoPackage or Shapefile (chosen by suffix; Shapefile DBF in UTF-8)."""
     path = Path(path)
-    fields = list(columns)
-    values = [np.asarray(columns[name], dtype=object) for name in fields]
-    wkb = np.asarray(shapely.to_wkb(np.asarray(geometries, dtype=object)), dtype=object)
-    geometry_type = "Unknown"
-    kwargs = {}
-    driver = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG", ".zip": "ESRI Shapefile"}.get(path.suffix.lower())
+    driver = DRIVERS.get(path.suffix.lower())
     if driver is None:
-        raise BadInput(f"cannot write {path.name}: use .geojson, .gpkg or .zip", field="file", value=str(path))
-    if driver == "ESRI Shapefile":
-        kwargs["encoding"] = "UTF-8"
+        raise BadInput(f"cannot write {path.name}: use {', '.join(DRIVERS)}", field="file", value=str(path))
+    shapefile = driver == "ESRI Shapefile"
     pyogrio.raw.write(
-        str(path), wkb, field_data=values, fields=fields, crs=crs, driver=driver,
-        geometry_type=geometry_type if driver != "ESRI Shapefile" else "MultiPolygon",
-        layer=layer, **kwargs,
+        str(path),
+        np.asarray(shapely.to_wkb(np.asarray(geometries, dtype=object)), dtype=object),
+        field_data=[np.asarray(values, dtype=object) for values in columns.values()],
+        fields=list(columns),
+        crs=crs,
+        driver=driver,
+        geometry_type="MultiPolygon" if shapefile else "Unknown",
+        layer=None if shapefile else layer,
+        **({"encoding": "UTF-8"} if shapefile else {}),
     )
 
 

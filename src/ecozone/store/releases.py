@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ecozone.errors import Conflict, NotFound
 from ecozone.store.schema import access_entries, audit_log, control_units, releases, rules
@@ -51,19 +52,20 @@ def _release_from_row(row) -> Release:
 def create_release(conn: Connection, release: Release) -> Release:
     """Insert a new release (normally a draft) and return it with its id."""
     now = _utcnow()
-    exists = conn.execute(
-        select(releases.c.id).where(
-            releases.c.jurisdiction_code == release.jurisdiction_code,
-            releases.c.version == release.version,
-        )
-    ).first()
-    if exists is not None:
+    try:
+        new_id = _insert_release(conn, release, now)
+    except IntegrityError as exc:
+        # The unique constraint decides, also between two editors creating it at once.
         raise Conflict(
             f"release {release.version!r} of {release.jurisdiction_code} already exists",
             field="version",
             value=release.version,
-        )
-    new_id = conn.execute(
+        ) from exc
+    return get_release(conn, new_id)
+
+
+def _insert_release(conn: Connection, release: Release, now: dt.datetime) -> int:
+    return conn.execute(
         insert(releases)
         .values(
             jurisdiction_code=release.jurisdiction_code,
@@ -83,7 +85,6 @@ def create_release(conn: Connection, release: Release) -> Release:
         )
         .returning(releases.c.id)
     ).scalar_one()
-    return get_release(conn, new_id)
 
 
 def get_release(conn: Connection, release_id: int) -> Release:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +14,7 @@ import shapely
 
 from ecozone.errors import BadInput
 from ecozone.geo.crs import STORAGE_CRS, normalize_crs_name, to_storage_crs
-from ecozone.geo.io import VectorTable, read_vector
+from ecozone.geo.io import read_vector
 from ecozone.zoning.model import AccessEntry, ControlUnit, Dimension, UnitClass
 
 # Our field name → accepted names in exchange files (provincial datasets use pinyin initials).
@@ -31,6 +34,8 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     Dimension.RISK.value: ("risk", "HJFXFK", "HJFXFK_NR"),
     Dimension.RESOURCES.value: ("resources", "ZYKFXLYQ", "ZYLYXL", "ZYKFXL", "ZYLYXLYQ"),
 }
+
+SIDECAR_ACCESS = "access_lists.csv"  # full access lists beside a zipped Shapefile
 
 _CLASS_WORDS = {"优先保护": UnitClass.PRIORITY, "重点管控": UnitClass.KEY, "一般管控": UnitClass.GENERAL}
 _ITEM_SPLIT = re.compile(r"\s*(?:\r?\n)+\s*")
@@ -134,9 +139,23 @@ def unit_from_row(row: dict, geometry: shapely.Geometry, mapping: dict[str, str]
     )
 
 
-def _looks_projected(table: VectorTable) -> bool:
-    bounds = shapely.total_bounds([g for g in table.geometries if g is not None])
-    return bool(abs(bounds[0]) > 180 or abs(bounds[2]) > 180 or abs(bounds[1]) > 90 or abs(bounds[3]) > 90)
+def _check_lonlat_extent(geometry: shapely.Geometry, name: str, index: int) -> None:
+    """Refuse coordinates that cannot be lon/lat: swapped axes or metres without a declared CRS."""
+    minx, miny, maxx, maxy = geometry.bounds
+    if -90 <= minx and maxx <= 90 and 90 < miny and maxy <= 180:
+        raise BadInput(
+            f"{name} feature {index}: coordinates look like lat/lon instead of lon/lat (x {minx:.4f}…{maxx:.4f}, "
+            f"y {miny:.4f}…{maxy:.4f}); swap the axes",
+            field="geometry",
+            value=[minx, miny, maxx, maxy],
+        )
+    if max(abs(minx), abs(maxx)) > 180 or max(abs(miny), abs(maxy)) > 90:
+        raise BadInput(
+            f"{name} feature {index}: coordinates look projected (metres, e.g. x {minx:.0f}) but the "
+            "file declares no projected CRS; give its CRS (e.g. --crs EPSG:4547)",
+            field="crs",
+            value=[minx, miny],
+        )
 
 
 def read_units(path: Path, crs: str | None = None, encoding: str | None = None) -> ReadResult:
@@ -148,18 +167,37 @@ def read_units(path: Path, crs: str | None = None, encoding: str | None = None) 
     if len(table) == 0:
         raise BadInput(f"{Path(path).name} holds no features", field="file", value=str(path))
     source_crs = normalize_crs_name(crs or table.crs)
-    if source_crs == STORAGE_CRS and _looks_projected(table):
-        raise BadInput(
-            f"{Path(path).name}: coordinates look projected (metres) but the file declares no "
-            "projected CRS; give its CRS (e.g. --crs EPSG:4547)",
-            field="crs",
-            value=table.crs,
-        )
     mapping = resolve_columns(list(table.columns))
     units = []
     for i, geometry in enumerate(table.geometries):
         if geometry is None or geometry.is_empty:
             raise BadInput(f"feature {i}: geometry is empty", field="geometry", row=i)
+        if source_crs == STORAGE_CRS:
+            _check_lonlat_extent(geometry, Path(path).name, i)
         stored = to_storage_crs(geometry, source_crs)
         units.append(unit_from_row(table.row(i), stored, mapping, i))
+    _apply_access_sidecar(Path(path), units)
     return ReadResult(units=units, source_crs=source_crs)
+
+
+def _apply_access_sidecar(path: Path, units: list[ControlUnit]) -> None:
+    """Shapefile DBF fields stop at 254 bytes; a zipped export carries full lists beside it."""
+    sidecar = read_access_sidecar(path)
+    if sidecar is None:
+        return
+    for unit in units:
+        unit.access = sidecar.get(unit.code, [])
+
+
+def read_access_sidecar(path: Path) -> dict[str, list[AccessEntry]] | None:
+    """Access lists from the CSV inside a zipped Shapefile, when there is one."""
+    if Path(path).suffix.lower() != ".zip":
+        return None
+    with zipfile.ZipFile(path) as archive:
+        if SIDECAR_ACCESS not in archive.namelist():
+            return None
+        text = archive.read(SIDECAR_ACCESS).decode("utf-8")
+    grouped: dict[str, list[tuple[int, AccessEntry]]] = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        grouped.setdefault(row["code"], []).append((int(row["position"]), AccessEntry(Dimension(row["dimension"]), row["text"])))
+    return {code: [entry for _, entry in sorted(items, key=lambda item: item[0])] for code, items in grouped.items()}

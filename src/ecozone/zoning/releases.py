@@ -15,6 +15,8 @@ from sqlalchemy import Engine
 from ecozone.errors import BadInput, Conflict
 from ecozone.store import regions as region_store
 from ecozone.store import releases as release_store
+from ecozone.zoning.diff import ReleaseDiff, diff_releases
+from ecozone.zoning.exchange import export_package, read_package
 from ecozone.zoning.importer import read_units
 from ecozone.zoning.model import ControlUnit, Release, ReleaseKind, ReleaseStatus
 from ecozone.zoning.validation import ValidationReport, ValidationSettings, validate_units
@@ -42,6 +44,16 @@ class DraftRequest:
     demo: bool = False
 
 
+def _check_request(request: DraftRequest) -> None:
+    if request.kind != ReleaseKind.INITIAL and not request.reason.strip():
+        raise BadInput(
+            f"a {request.kind.value} release needs a reason (seed 001: 定期调整/动态更新 state why)",
+            field="reason",
+        )
+    if not request.version.strip():
+        raise BadInput("a release needs a version", field="version")
+
+
 def create_draft(
     engine: Engine,
     request: DraftRequest,
@@ -51,6 +63,7 @@ def create_draft(
     settings: ValidationSettings | None = None,
 ) -> tuple[Release, ValidationReport]:
     """Validate ``units`` and store them as a new draft release, all or nothing."""
+    _check_request(request)
     with engine.begin() as conn:
         regions = {r.code: r for r in region_store.load_regions(conn)}
         if request.jurisdiction_code not in regions:
@@ -151,3 +164,52 @@ def publish(
     if notice is not None:
         fields["notice"] = notice
     return _move(engine, release_id, ReleaseStatus.PUBLISHED, actor, expected_lock_version, **fields)
+
+
+def release_units(engine: Engine, release_id: int) -> tuple[Release, list[ControlUnit], list[dict]]:
+    """A release with its units and rules."""
+    with engine.connect() as conn:
+        release = release_store.get_release(conn, release_id)
+        return release, release_store.load_units(conn, [release_id]), release_store.load_rules(conn, [release_id])
+
+
+def diff(engine: Engine, release_a: int, release_b: int) -> ReleaseDiff:
+    """What changed from release A to release B."""
+    _, units_a, rules_a = release_units(engine, release_a)
+    _, units_b, rules_b = release_units(engine, release_b)
+    return diff_releases(release_a, units_a, rules_a, release_b, units_b, rules_b)
+
+
+def previous_release(engine: Engine, release: Release) -> Release | None:
+    """The newest earlier published (or superseded) release of the same jurisdiction."""
+    with engine.connect() as conn:
+        earlier = [
+            r
+            for r in release_store.list_releases(conn, release.jurisdiction_code)
+            if r.id != release.id
+            and r.status.value in release_store.EVER_IN_FORCE
+            and (release.effective_date is None or (r.effective_date and r.effective_date <= release.effective_date))
+        ]
+    return max(earlier, key=lambda r: (r.effective_date, r.id), default=None)
+
+
+def export_release_package(engine: Engine, release_id: int, path: Path) -> dict:
+    """Write a release as an exchange package; return its manifest."""
+    release, units, rules = release_units(engine, release_id)
+    return export_package(path, release, units, rules)
+
+
+def import_release_package(engine: Engine, path: Path, actor: str, version: str | None = None) -> tuple[Release, ValidationReport]:
+    """Verify a package's checksums and store it as a new draft of its jurisdiction."""
+    package = read_package(path)
+    manifest = package.manifest
+    request = DraftRequest(
+        jurisdiction_code=manifest["jurisdiction"],
+        version=version or manifest["version"],
+        title=manifest["title"],
+        kind=ReleaseKind(manifest["kind"]),
+        reason=manifest.get("reason", ""),
+        issuer=manifest.get("issuer", ""),
+        demo=bool(manifest.get("demo")),
+    )
+    return create_draft(engine, request, package.units, actor, rules=package.rules)

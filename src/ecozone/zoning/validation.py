@@ -95,9 +95,6 @@ def _check_geometry(unit: ControlUnit, report: ValidationReport) -> None:
             return
         unit.geometry = shapely.union_all(polygons)
         report.add("warning", "invalid_geometry", f"invalid geometry ({reason}) was repaired", unit.code)
-    minx, miny, maxx, maxy = unit.geometry.bounds
-    if -90 <= minx <= 90 and 73 <= miny <= 136 and maxy > 60:
-        report.add("error", "swapped_coordinates", "coordinates look like lat/lon instead of lon/lat", unit.code)
 
 
 def _check_code(unit: ControlUnit, regions: dict[str, Region], report: ValidationReport) -> None:
