@@ -349,5 +349,53 @@ def release_import(
     console.print(f"draft release {release.id} ({release.jurisdiction_code} {release.version}) imported")
 
 
+DateOption = Annotated[dt.datetime | None, typer.Option("--date", formats=["%Y-%m-%d"], help="Date of the observation (chooses the standard's edition)")]
+
+
+@app.command("aqi")
+def aqi(
+    values: Annotated[list[str], typer.Argument(help="NAME=VALUE pairs, e.g. pm25=80 pm10=100 o3_8h=150 (µg/m³; CO mg/m³)")],
+    date: DateOption = None,
+    standard: Annotated[str | None, typer.Option(help="Force an edition, e.g. HJ 633-2012")] = None,
+    format: FormatOption = OutputFormat.table,
+) -> None:
+    """AQI and IAQI by HJ 633 (the edition in force on --date)."""
+    from ecozone.monitoring.aqi import aqi_command
+
+    result = run(lambda: aqi_command(values, date.date() if date else None, standard))
+    if format == OutputFormat.json:
+        emit_json(result)
+        return
+    category = result["category"]
+    console.print(f"AQI [bold]{result['aqi']}[/bold] {category['level_name']} {category['name']} ({result['standard']['code']})")
+    table = Table("pollutant", "concentration", "IAQI")
+    for key, item in result["items"].items():
+        table.add_row(f"{item['name']} ({key})", f"{item['concentration']} {item['unit']}", str(item["iaqi"]))
+    console.print(table)
+    console.print(f"primary: {', '.join(result['primary']) or '—'}; exceeding: {', '.join(result['exceeding']) or '—'}")
+
+
+@app.command("water-class")
+def water_class(
+    values: Annotated[list[str], typer.Argument(help="NAME=VALUE pairs in mg/L, e.g. do=6.5 codmn=5 nh3n=0.8 tp=0.15")],
+    waterbody: Annotated[str, typer.Option(help="river or lake")] = "river",
+    date: DateOption = None,
+    target: Annotated[str | None, typer.Option(help="Target class, e.g. III")] = None,
+    format: FormatOption = OutputFormat.table,
+) -> None:
+    """Water quality class by GB 3838-2002 single-factor evaluation."""
+    from ecozone.monitoring.water import water_class_command
+
+    result = run(lambda: water_class_command(values, waterbody, date.date() if date else None, target))
+    if format == OutputFormat.json:
+        emit_json(result)
+        return
+    console.print(f"class [bold]{result['class']}[/bold] ({result['standard']['code']}); deciding: {', '.join(result['deciding'])}")
+    table = Table("parameter", "value", "class")
+    for key, item in result["parameters"].items():
+        table.add_row(f"{item['name']} ({key})", f"{item['value']} {item['unit']}", item["class"])
+    console.print(table)
+
+
 if __name__ == "__main__":
     app()

@@ -71,3 +71,14 @@ def test_unreachable_database_names_url_without_password():
     assert result.returncode == 1
     assert "cannot reach the database at postgresql+psycopg://someone:***@127.0.0.1:1/none" in result.stderr
     assert "s3cret" not in result.stderr
+
+
+def test_aqi_and_water_class_commands_for_checking_by_hand():
+    aqi = ecozone(["aqi", "pm25=80", "pm10=100", "o3_8h=150", "--date", "2025-06-01", "--format", "json"])
+    assert aqi.returncode == 0, aqi.stderr
+    body = json.loads(aqi.stdout)
+    assert (body["aqi"], body["primary"], body["category"]["name"]) == (107, ["pm25_24h"], "轻度污染")
+    water = ecozone(["water-class", "do=6.5", "codmn=5", "nh3n=0.8", "tp=0.15", "--waterbody", "river", "-f", "json"])
+    assert json.loads(water.stdout)["class"] == "III"
+    bad = ecozone(["aqi", "pm25=abc"])
+    assert bad.returncode == 2 and "pm25" in bad.stderr

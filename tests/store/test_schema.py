@@ -9,7 +9,10 @@ from ecozone.geo.regions import Region, RegionLevel
 from ecozone.store import regions as region_store
 from ecozone.store.engine import migrate
 
-TABLES = {"regions", "reference_features", "releases", "control_units", "access_entries", "rules", "audit_log"}
+TABLES = {
+    "regions", "reference_features", "releases", "control_units", "access_entries", "rules", "audit_log",
+    "screenings", "screening_overrides",
+}
 
 
 def test_migration_creates_every_table(engine):
@@ -19,7 +22,22 @@ def test_migration_creates_every_table(engine):
 def test_migration_is_idempotent(engine):
     migrate(engine)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+
+
+def test_migrations_match_the_table_definitions(engine, backend):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from ecozone.store.schema import metadata
+
+    with engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), metadata)
+    if backend == "sqlite":  # GiST indexes exist on PostGIS only, by design
+        differences = [d for d in differences if not (d[0] == "add_index" and d[1].name.endswith("_gist"))]
+    else:  # PostGIS's own catalogue table is not ours
+        differences = [d for d in differences if not (d[0] == "remove_table" and d[1].name == "spatial_ref_sys")]
+    assert differences == []
 
 
 def test_geometry_round_trips_exactly(engine):
@@ -49,5 +67,7 @@ def test_postgis_columns_are_srid_4490_with_gist_index(engine, backend):
                 text("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexdef LIKE '%USING gist%'")
             ).scalars()
         )
-    assert srids == {"regions": 4490, "reference_features": 4490, "control_units": 4490}
-    assert indexes == {"ix_regions_geom_gist", "ix_reference_features_geom_gist", "ix_control_units_geom_gist"}
+    assert srids == {"regions": 4490, "reference_features": 4490, "control_units": 4490, "screenings": 4490}
+    assert indexes == {
+        "ix_regions_geom_gist", "ix_reference_features_geom_gist", "ix_control_units_geom_gist", "ix_screenings_geom_gist",
+    }

@@ -135,3 +135,33 @@ audit_log = Table(
     Column("release_id", Integer, ForeignKey("releases.id", ondelete="SET NULL"), nullable=True, index=True),
     Column("detail", JSON, nullable=False, default=dict),
 )
+
+screenings = Table(
+    "screenings",
+    metadata,
+    Column("id", String(32), primary_key=True, comment="request id, time-ordered"),
+    Column("result_id", String(64), nullable=False, index=True, comment="stable hash of question + data"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("project_name", String(256), nullable=False, default=""),
+    Column("industry", String(16), nullable=True),
+    Column("verdict", String(16), nullable=False, index=True),
+    Column("release_ids", JSON, nullable=False),
+    Column("unit_classes", JSON, nullable=False, default=list, comment="classes of the units hit"),
+    Column("input", JSON, nullable=False, comment="the project Feature as given"),
+    Column("result", JSON, nullable=False),
+    Column("geom", GeometryColumn(), nullable=False),
+)
+gist_index(screenings)
+
+screening_overrides = Table(
+    "screening_overrides",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("screening_id", String(32), ForeignKey("screenings.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("rule_id", String(64), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)

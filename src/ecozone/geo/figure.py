@@ -1,0 +1,110 @@
+"""Static map figures as SVG, for reports: layers of lon/lat geometries drawn in a local metric
+projection (so shapes and the scale bar are true), with a legend. SVG keeps the figure sharp in
+HTML and in PDF, and needs no plotting stack on the hot path of a screening report."""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+
+from ecozone.geo.metric import metric_crs_for, to_metric
+
+
+@dataclass
+class Style:
+    fill: str = "none"
+    stroke: str = "#333333"
+    stroke_width: float = 1.0
+    fill_opacity: float = 0.6
+    dash: str | None = None
+    marker_radius: float = 5.0
+
+
+@dataclass
+class Layer:
+    """Geometries drawn with one style and listed in the legend under ``label``."""
+
+    label: str
+    geometries: list[shapely.Geometry]
+    style: Style = field(default_factory=Style)
+
+
+def _path_data(geometry: shapely.Geometry, to_px) -> str:
+    """SVG path data of polygons and lines (rings closed), already in pixel coordinates."""
+    parts = []
+    for part in shapely.get_parts(geometry):
+        if part.geom_type == "Polygon":
+            rings = [part.exterior, *part.interiors]
+            for ring in rings:
+                parts.append(_ring_path(np.asarray(ring.coords), to_px, close=True))
+        elif part.geom_type == "LineString":
+            parts.append(_ring_path(np.asarray(part.coords), to_px, close=False))
+    return " ".join(p for p in parts if p)
+
+
+def _ring_path(coords: np.ndarray, to_px, close: bool) -> str:
+    if len(coords) == 0:
+        return ""
+    px = to_px(coords[:, :2])
+    body = " L".join(f"{x:.1f},{y:.1f}" for x, y in px)
+    return f"M{body}{' Z' if close else ''}"
+
+
+def _scale_bar_length(span_m: float) -> float:
+    """A round length (1, 2 or 5 × 10ⁿ m) about a fifth of the map width."""
+    target = span_m / 5
+    magnitude = 10 ** math.floor(math.log10(target))
+    return max(m * magnitude for m in (1, 2, 5) if m * magnitude <= target)
+
+
+def map_svg(layers: list[Layer], width: int = 640, height: int = 420, title: str = "", margin: int = 12) -> str:
+    """Draw ``layers`` (first at the bottom) fitted to the extent of all of them."""
+    everything = [g for layer in layers for g in layer.geometries if g is not None and not g.is_empty]
+    if not everything:
+        return f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"></svg>'
+    crs = metric_crs_for(np.asarray(everything, dtype=object))
+    projected = [[to_metric(g, crs) for g in layer.geometries if g is not None and not g.is_empty] for layer in layers]
+    minx, miny, maxx, maxy = shapely.total_bounds(np.asarray([g for gs in projected for g in gs], dtype=object))
+    span_x, span_y = max(maxx - minx, 1.0), max(maxy - miny, 1.0)
+    legend_h = 18 * len(layers) + 8
+    scale = min((width - 2 * margin) / span_x, (height - 2 * margin - legend_h) / span_y)
+
+    def to_px(xy: np.ndarray) -> np.ndarray:
+        return np.column_stack([margin + (xy[:, 0] - minx) * scale, margin + (maxy - xy[:, 1]) * scale])
+
+    body = []
+    for layer, geoms in zip(layers, projected, strict=True):
+        s = layer.style
+        dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
+        for g in geoms:
+            if shapely.get_dimensions(g) == 0:
+                for x, y in to_px(shapely.get_coordinates(g)):
+                    body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{s.marker_radius}" fill="{s.fill}" stroke="{s.stroke}" stroke-width="{s.stroke_width}"/>')
+                continue
+            fill = s.fill if shapely.get_dimensions(g) == 2 else "none"
+            body.append(
+                f'<path d="{_path_data(g, to_px)}" fill="{fill}" fill-opacity="{s.fill_opacity}" fill-rule="evenodd" '
+                f'stroke="{s.stroke}" stroke-width="{s.stroke_width}"{dash}/>'
+            )
+    legend_y = height - legend_h + 4
+    for i, layer in enumerate(layers):
+        y = legend_y + 18 * i
+        s = layer.style
+        body.append(f'<rect x="{margin}" y="{y}" width="14" height="10" fill="{s.fill if s.fill != "none" else "white"}" stroke="{s.stroke}" stroke-width="{max(s.stroke_width, 1)}"/>')
+        body.append(f'<text x="{margin + 20}" y="{y + 9}" font-size="11">{html.escape(layer.label)}</text>')
+    bar_m = _scale_bar_length(span_x)
+    bar_px = bar_m * scale
+    x0, y0 = width - margin - bar_px, height - margin
+    label = f"{bar_m / 1000:g} km" if bar_m >= 1000 else f"{bar_m:g} m"
+    body.append(f'<path d="M{x0:.1f},{y0} h{bar_px:.1f}" stroke="#000" stroke-width="2"/>')
+    body.append(f'<text x="{x0 + bar_px / 2:.1f}" y="{y0 - 4}" font-size="11" text-anchor="middle">{label}</text>')
+    body.append(f'<text x="{width - margin}" y="{margin + 10}" font-size="12" text-anchor="end">N ↑</text>')
+    heading = f"<title>{html.escape(title)}</title>" if title else ""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'font-family="Noto Sans CJK SC, Noto Sans SC, sans-serif" role="img">{heading}{"".join(body)}</svg>'
+    )
