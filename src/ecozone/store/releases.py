@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -10,7 +11,7 @@ from sqlalchemy import Connection, and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ecozone.errors import Conflict, NotFound
-from ecozone.store.schema import access_entries, audit_log, control_units, releases, rules
+from ecozone.store.schema import access_entries, audit_log, control_units, releases, rule_files, rules
 from ecozone.zoning.model import (
     AccessEntry,
     ControlUnit,
@@ -255,6 +256,29 @@ def count_units(conn: Connection, release_id: int) -> int:
     return conn.execute(
         select(func.count()).select_from(control_units).where(control_units.c.release_id == release_id)
     ).scalar_one()
+
+
+def add_rule_files(conn: Connection, release_id: int, files: Sequence[tuple[str, str]]) -> None:
+    """Store rule files (name, YAML text) exactly as filed with a release."""
+    rows = [
+        {"release_id": release_id, "name": name, "text": text, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
+        for name, text in files
+    ]
+    if rows:
+        conn.execute(insert(rule_files), rows)
+
+
+def load_rule_files(conn: Connection, release_ids: Iterable[int]) -> list[tuple[str, str]]:
+    """(name, text) of the rule files of the given releases, by release then name."""
+    ids = list(release_ids)
+    if not ids:
+        return []
+    rows = conn.execute(
+        select(rule_files.c.name, rule_files.c.text)
+        .where(rule_files.c.release_id.in_(ids))
+        .order_by(rule_files.c.release_id, rule_files.c.name)
+    )
+    return [(row.name, row.text) for row in rows]
 
 
 def add_rules(conn: Connection, release_id: int, records: Sequence[dict]) -> None:

@@ -1,0 +1,131 @@
+"""The compliance assessment (符合性研判): project → overlay → rules → verdict, cited.
+
+A ``Screener`` serves one snapshot of what is in force: it holds the evaluator (the rulebook of
+the releases in force) and the reference-feature catalog, built once and reused for every
+project screened against that snapshot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+import shapely
+
+from ecozone.geo.regions import ReferenceFeature
+from ecozone.screening.overlay import Overlay, overlay
+from ecozone.screening.project_input import ProjectInput
+from ecozone.zoning.evaluator import Evaluation, Evaluator, FeatureCatalog, RegionHit, SpatialContext, UnitHit
+from ecozone.zoning.industries import describe_industry
+from ecozone.zoning.inforce import ZoningSnapshot
+from ecozone.zoning.lookup import DEMO_NOTICE_ZH
+from ecozone.zoning.rules import Rulebook
+
+VERDICT_NAMES_ZH = {"prohibited": "禁止", "restricted": "限制", "review": "需进一步审查", "compliant": "符合"}
+
+
+@dataclass
+class ScreeningResult:
+    """Everything a screening answers, in the JSON shape of DESIGN.md."""
+
+    project: ProjectInput
+    overlay: Overlay
+    evaluation: Evaluation
+    snapshot: ZoningSnapshot
+    result_id: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> str:
+        return self.evaluation.verdict.value
+
+    @property
+    def release_ids(self) -> list[int]:
+        return list(self.snapshot.release_ids)
+
+    def to_dict(self) -> dict:
+        project = self.project.project
+        industry = describe_industry(project.industry) if project.industry else None
+        evaluation = self.evaluation.to_dict()
+        demo = self.snapshot.demo
+        return {
+            "result_id": self.result_id,
+            "verdict": self.verdict,
+            "verdict_name": VERDICT_NAMES_ZH[self.verdict],
+            "as_of": self.snapshot.as_of.isoformat(),
+            "project": {
+                "name": project.name,
+                "industry": {"code": industry.code, "name": industry.name} if industry else None,
+                "nature": project.nature.value if project.nature else None,
+                "attributes": dict(project.attributes),
+                "geometry_type": project.geometry.geom_type,
+                "measure": self.overlay.project_measure,
+                "amount": round(self.overlay.project_amount, 1),
+                "source_crs": self.project.source_crs,
+            },
+            "regions": [r.summary() for r in self.overlay.regions],
+            "units": [u.to_dict() for u in self.overlay.units],
+            "findings": evaluation["findings"],
+            "obligations": evaluation["obligations"],
+            "not_applicable": evaluation["not_applicable"],
+            "release": [r.summary() for r in self.snapshot.releases],
+            "rulebook": evaluation["rulebook"],
+            "notes": self.notes,
+            "demo": demo,
+            "notice": DEMO_NOTICE_ZH if demo else None,
+        }
+
+
+def result_id_for(project: ProjectInput, snapshot: ZoningSnapshot, rulebook_digest: str) -> str:
+    """A stable id: the same question on the same releases and rules gives the same id."""
+    canonical = json.dumps(
+        {
+            "geometry": shapely.to_wkt(shapely.normalize(project.project.geometry), rounding_precision=9),
+            "industry": project.project.industry,
+            "nature": project.project.nature.value if project.project.nature else None,
+            "attributes": {k: list(v) if isinstance(v, tuple) else v for k, v in sorted(project.project.attributes.items())},
+            "releases": list(snapshot.release_ids),
+            "rulebook": rulebook_digest,
+            "as_of": snapshot.as_of.isoformat(),
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
+
+
+class Screener:
+    """Screens projects against one snapshot with one rulebook and one feature catalog."""
+
+    def __init__(self, snapshot: ZoningSnapshot, rulebook: Rulebook, catalog: FeatureCatalog) -> None:
+        self.snapshot = snapshot
+        self.rulebook = rulebook
+        self.catalog = catalog
+        self.evaluator = Evaluator(rulebook)
+
+    def context(self, result: Overlay) -> SpatialContext:
+        return SpatialContext(
+            units=[UnitHit.from_unit(o.unit) for o in result.units],
+            regions=[RegionHit(r.code, r.name, r.level.value) for r in result.regions],
+            catalog=self.catalog,
+        )
+
+    def screen(self, project: ProjectInput) -> ScreeningResult:
+        """Overlay the project, evaluate every rule in force, and combine the verdict."""
+        result = overlay(self.snapshot, project.project.geometry)
+        evaluation = self.evaluator.evaluate(project.project, self.context(result), self.snapshot.as_of)
+        return ScreeningResult(
+            project=project,
+            overlay=result,
+            evaluation=evaluation,
+            snapshot=self.snapshot,
+            result_id=result_id_for(project, self.snapshot, self.rulebook.digest),
+            notes=list(project.notes),
+        )
+
+
+def build_catalog(features: list[ReferenceFeature]) -> FeatureCatalog:
+    """The feature catalog (projected and indexed once) that distances are measured against."""
+    return FeatureCatalog(features)
+
