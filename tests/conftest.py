@@ -145,3 +145,42 @@ def loaded_engine(engine, territory):
     bootstrap.load_reference_data(engine, territory)
     bootstrap.load_demo_release(engine, territory)
     return engine
+
+
+# --- The shipped Shanxi data, loaded once per session on each backend ------------------------
+
+SHIPPED = bootstrap.DatasetPaths(Path(__file__).resolve().parents[1] / "data" / "shanxi")
+
+
+def _load_shipped(eng) -> None:
+    bootstrap.load_reference_data(eng, SHIPPED)
+    bootstrap.load_demo_release(eng, SHIPPED)
+
+
+@pytest.fixture(scope="session")
+def shanxi_sqlite(tmp_path_factory):
+    eng = make_engine(f"sqlite:///{tmp_path_factory.mktemp('shanxi') / 'ecozone.db'}")
+    migrate(eng)
+    _load_shipped(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def shanxi_postgis():
+    admin, schema, eng = _postgis_schema_engine()
+    try:
+        migrate(eng)
+        _load_shipped(eng)
+        yield eng
+    finally:
+        eng.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def shanxi_engine(backend, request):
+    """A database holding the shipped Shanxi data with the demonstration release in force."""
+    return request.getfixturevalue(f"shanxi_{backend}")

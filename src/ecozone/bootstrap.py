@@ -19,6 +19,7 @@ from ecozone.store import releases as release_store
 from ecozone.zoning import releases as workflow
 from ecozone.zoning.importer import read_units
 from ecozone.zoning.model import ReleaseKind
+from ecozone.zoning.rule_files import RuleFileText, jurisdiction_of, read_rule_directory
 
 DEMO_VERSION = "demo-2024"
 DEMO_EFFECTIVE = dt.date(2024, 6, 30)
@@ -42,6 +43,10 @@ class DatasetPaths:
     @property
     def demo_units(self) -> Path:
         return self.root / "demo" / "units.geojson"
+
+    @property
+    def rules(self) -> Path:
+        return self.root / "rules"
 
 
 def read_regions(path: Path) -> list[Region]:
@@ -89,15 +94,50 @@ def load_reference_data(engine: Engine, paths: DatasetPaths) -> tuple[int, int]:
     return n_regions, n_features
 
 
+def rule_files_by_release(paths: DatasetPaths, province: str) -> dict[str, list[RuleFileText]]:
+    """Shipped rule files grouped by the release that issues them: province files and group
+    files with the province, a city's with the city, a county's with its city (谁发布谁更新)."""
+    grouped: dict[str, list[RuleFileText]] = defaultdict(list)
+    if not paths.rules.exists():
+        return grouped
+    for name, text in read_rule_directory(paths.rules):
+        jurisdiction = jurisdiction_of(name, text) or province
+        issuer = jurisdiction if jurisdiction == province or jurisdiction.endswith("00") else jurisdiction[:4] + "00"
+        grouped[issuer].append((name, text))
+    return grouped
+
+
+def _publish_initial(engine: Engine, request: workflow.DraftRequest, units: list, rule_files: list, effective: dt.date) -> int:
+    release, _report = workflow.create_draft(engine, request, units, SYSTEM_ACTOR, rule_files=rule_files)
+    workflow.submit(engine, release.id, SYSTEM_ACTOR)
+    workflow.file_release(engine, release.id, SYSTEM_ACTOR)
+    workflow.publish(engine, release.id, effective, SYSTEM_ACTOR, notice="示例数据，仅供演示。")
+    return release.id
+
+
 def load_demo_release(engine: Engine, paths: DatasetPaths, effective: dt.date = DEMO_EFFECTIVE) -> list[int]:
-    """Import the demonstration units as one published release per city; return the release ids."""
+    """Publish the shipped rules (province release) and the demonstration units (one release per
+    city, with that city's and its counties' rules); return the release ids."""
     units = read_units(paths.demo_units).units
     by_city: dict[str, list] = defaultdict(list)
     for unit in units:
         by_city[unit.city_code].append(unit)
     with engine.connect() as conn:
-        names = {r.code: r.name for r in region_store.load_regions(conn)}
+        regions = region_store.load_regions(conn)
+    names = {r.code: r.name for r in regions}
+    province = next(r.code for r in regions if r.level == RegionLevel.PROVINCE)
+    rules = rule_files_by_release(paths, province)
     ids = []
+    if rules.get(province):
+        request = workflow.DraftRequest(
+            jurisdiction_code=province,
+            version=DEMO_VERSION,
+            title=f"{names[province]}生态环境准入规则（据公开文件整理，示例）",
+            reason="据省级公开文件整理的可机读准入规则",
+            issuer=f"{names[province]}（示例）",
+            demo=True,
+        )
+        ids.append(_publish_initial(engine, request, [], rules[province], effective))
     with Progress() as progress:
         task = progress.add_task("importing demonstration units", total=len(by_city))
         for city_code, members in sorted(by_city.items()):
@@ -110,11 +150,7 @@ def load_demo_release(engine: Engine, paths: DatasetPaths, effective: dt.date = 
                 issuer=f"{names.get(city_code, city_code)}（示例）",
                 demo=True,
             )
-            release, _report = workflow.create_draft(engine, request, members, SYSTEM_ACTOR)
-            workflow.submit(engine, release.id, SYSTEM_ACTOR)
-            workflow.file_release(engine, release.id, SYSTEM_ACTOR)
-            workflow.publish(engine, release.id, effective, SYSTEM_ACTOR, notice="示例数据，仅供演示。")
-            ids.append(release.id)
+            ids.append(_publish_initial(engine, request, members, rules.get(city_code, []), effective))
             progress.advance(task)
     return ids
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import zipfile
 
 import pytest
@@ -97,8 +96,8 @@ def test_package_with_a_bad_checksum_is_refused(loaded_engine, tmp_path):
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(tampered, "w") as target:
         for name in source.namelist():
             data = source.read(name)
-            if name == "rules.json":
-                data = json.dumps([{"id": "X", "dimension": "risk", "effect": "prohibit"}]).encode()
+            if name == "units.gpkg":
+                data = data[:-1] + bytes([data[-1] ^ 1])
             target.writestr(name, data)
-    with pytest.raises(BadInput, match="checksum of rules.json does not match"):
+    with pytest.raises(BadInput, match="checksum of units.gpkg does not match"):
         workflow.import_release_package(loaded_engine, tampered, "importer", version="t")

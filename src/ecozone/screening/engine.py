@@ -58,6 +58,7 @@ class ScreeningResult:
                 "name": project.name,
                 "industry": {"code": industry.code, "name": industry.name} if industry else None,
                 "nature": project.nature.value if project.nature else None,
+                "nature_name": project.nature.name_zh if project.nature else None,
                 "attributes": dict(project.attributes),
                 "geometry_type": project.geometry.geom_type,
                 "measure": self.overlay.project_measure,

@@ -21,6 +21,7 @@ from ecozone.zoning.importer import SIDECAR_ACCESS, read_units
 from ecozone.zoning.model import ControlUnit, Dimension, Release
 
 PACKAGE_FORMAT = "ecozone-release/1"
+RULES_FOLDER = "rules/"
 
 # Shapefile field names are at most 10 characters: use the provincial dataset names there.
 SHAPEFILE_FIELDS = {
@@ -99,25 +100,21 @@ def export_units(path: Path, units: list[ControlUnit]) -> None:
 class ReleasePackage:
     manifest: dict
     units: list[ControlUnit]
-    rules: list[dict]
+    rule_files: list[tuple[str, str]]
 
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def export_package(path: Path, release: Release, units: list[ControlUnit], rules: list[dict]) -> dict:
-    """Write a release package (zip: units.gpkg, rules.json, manifest.json); return the manifest."""
+def export_package(path: Path, release: Release, units: list[ControlUnit], rule_files: list[tuple[str, str]]) -> dict:
+    """Write a release package (zip: units.gpkg, rules/*.yaml, manifest.json); return the manifest."""
     path = Path(path)
     with tempfile.TemporaryDirectory() as tmp:
         gpkg = Path(tmp) / "units.gpkg"
         export_units(gpkg, units)
-        files = {
-            "units.gpkg": gpkg.read_bytes(),
-            "rules.json": json.dumps(
-                [{k: v for k, v in r.items() if k != "release_id"} for r in rules], ensure_ascii=False, indent=1, sort_keys=True
-            ).encode("utf-8"),
-        }
+        files = {"units.gpkg": gpkg.read_bytes()}
+        files.update({f"{RULES_FOLDER}{name}": text.encode("utf-8") for name, text in rule_files})
     manifest = {
         "format": PACKAGE_FORMAT,
         "jurisdiction": release.jurisdiction_code,
@@ -130,7 +127,7 @@ def export_package(path: Path, release: Release, units: list[ControlUnit], rules
         "effective_date": release.effective_date.isoformat() if release.effective_date else None,
         "demo": release.demo,
         "units": len(units),
-        "rules": len(rules),
+        "rule_files": len(rule_files),
         "files": {name: {"sha256": _sha256(data), "bytes": len(data)} for name, data in files.items()},
     }
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -166,4 +163,7 @@ def read_package(path: Path) -> ReleasePackage:
         gpkg = Path(tmp) / "units.gpkg"
         gpkg.write_bytes(contents["units.gpkg"])
         units = read_units(gpkg).units
-    return ReleasePackage(manifest=manifest, units=units, rules=json.loads(contents["rules.json"]))
+    rule_files = [
+        (name[len(RULES_FOLDER) :], data.decode("utf-8")) for name, data in sorted(contents.items()) if name.startswith(RULES_FOLDER)
+    ]
+    return ReleasePackage(manifest=manifest, units=units, rule_files=rule_files)

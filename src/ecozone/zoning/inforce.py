@@ -58,7 +58,7 @@ class ZoningSnapshot:
     releases: list[Release]
     units: list[ControlUnit]
     regions: RegionIndex
-    rules: list[dict] = field(default_factory=list)
+    rule_files: list[tuple[str, str]] = field(default_factory=list)
     unit_index: GeometryIndex = field(init=False)
     _by_code: dict[str, ControlUnit] = field(init=False)
 
@@ -103,12 +103,21 @@ def load_snapshot(engine: Engine, as_of: dt.date, regions: RegionIndex | None = 
     """Read what is in force on ``as_of`` from the store and index it."""
     with engine.connect() as conn:
         in_force = release_store.releases_in_force(conn, as_of)
+    return load_snapshot_of(engine, [r.id for r in in_force], as_of, regions)
+
+
+def load_snapshot_of(
+    engine: Engine, release_ids: list[int], as_of: dt.date, regions: RegionIndex | None = None
+) -> ZoningSnapshot:
+    """A snapshot of exactly these releases (to re-run an answer on the data it was computed on)."""
+    with engine.connect() as conn:
+        in_force = [release_store.get_release(conn, i) for i in sorted(release_ids)]
         ids = [r.id for r in in_force]
         units = release_store.load_units(conn, ids)
-        rules = release_store.load_rules(conn, ids)
+        rule_files = release_store.load_rule_files(conn, ids)
         if regions is None:
             regions = RegionIndex(region_store.load_regions(conn))
-    return ZoningSnapshot(as_of=as_of, releases=in_force, units=units, regions=regions, rules=rules)
+    return ZoningSnapshot(as_of=as_of, releases=in_force, units=units, regions=regions, rule_files=rule_files)
 
 
 class SnapshotCache:
@@ -129,18 +138,24 @@ class SnapshotCache:
         """The snapshot for ``as_of`` (today by default), fresh with respect to publishes."""
         day = as_of or dt.date.today()
         ids = self._current_ids(day)
+        regions = self.regions()
         with self._lock:
             cached = self._snapshots.get(day)
             if cached is not None and cached.release_ids == ids:
                 return cached
-            if self._regions is None:
-                with self._engine.connect() as conn:
-                    self._regions = RegionIndex(region_store.load_regions(conn))
-            snapshot = load_snapshot(self._engine, day, self._regions)
+            snapshot = load_snapshot(self._engine, day, regions)
             if len(self._snapshots) >= self._max_dates:
                 self._snapshots.pop(next(iter(self._snapshots)))
             self._snapshots[day] = snapshot
             return snapshot
+
+    def regions(self) -> RegionIndex:
+        """The region index (loaded once)."""
+        with self._lock:
+            if self._regions is None:
+                with self._engine.connect() as conn:
+                    self._regions = RegionIndex(region_store.load_regions(conn))
+            return self._regions
 
     def invalidate(self) -> None:
         """Forget everything (after regions are reloaded)."""

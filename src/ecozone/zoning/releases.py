@@ -7,6 +7,7 @@ force) untouched.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from ecozone.zoning.diff import ReleaseDiff, diff_releases
 from ecozone.zoning.exchange import export_package, read_package
 from ecozone.zoning.importer import read_units
 from ecozone.zoning.model import ControlUnit, Release, ReleaseKind, ReleaseStatus
+from ecozone.zoning.rule_files import RuleFileText, build_rulebook, is_group_file, jurisdiction_of, rule_records
+from ecozone.zoning.rules import region_prefix
 from ecozone.zoning.validation import ValidationReport, ValidationSettings, validate_units
 
 # Allowed moves of the lifecycle: status → statuses it may go to.
@@ -59,10 +62,10 @@ def create_draft(
     request: DraftRequest,
     units: list[ControlUnit],
     actor: str,
-    rules: list[dict] | None = None,
+    rule_files: Sequence[RuleFileText] = (),
     settings: ValidationSettings | None = None,
 ) -> tuple[Release, ValidationReport]:
-    """Validate ``units`` and store them as a new draft release, all or nothing."""
+    """Validate ``units`` and rule files and store them as a new draft release, all or nothing."""
     _check_request(request)
     with engine.begin() as conn:
         regions = {r.code: r for r in region_store.load_regions(conn)}
@@ -75,6 +78,7 @@ def create_draft(
         report = validate_units(units, regions, settings)
         report.raise_if_errors()
         _check_units_in_jurisdiction(units, request.jurisdiction_code, regions)
+        _check_rule_files(conn, rule_files, request.jurisdiction_code)
         release = release_store.create_release(
             conn,
             Release(
@@ -91,11 +95,34 @@ def create_draft(
             ),
         )
         release_store.add_units(conn, release.id, units)
-        release_store.add_rules(conn, release.id, rules or [])
+        release_store.add_rule_files(conn, release.id, rule_files)
+        release_store.add_rules(conn, release.id, rule_records(rule_files))
         release_store.record_audit(
             conn, actor, "create_draft", release.id, units=len(units), warnings=len(report.warnings)
         )
     return release, report
+
+
+def shared_group_files(conn, as_of: dt.date | None = None) -> list[RuleFileText]:
+    """Group files (``@groups`` definitions) of the releases in force, which other rule files may use."""
+    in_force = release_store.releases_in_force(conn, as_of or dt.date.today())
+    files = release_store.load_rule_files(conn, [r.id for r in in_force])
+    return [(name, text) for name, text in files if is_group_file(name, text)]
+
+
+def _check_rule_files(conn, rule_files: Sequence[RuleFileText], jurisdiction: str) -> None:
+    """Rule files must load, and govern the release's own jurisdiction or places within it."""
+    if not rule_files:
+        return
+    for name, text in rule_files:
+        declared = jurisdiction_of(name, text)
+        if declared is not None and not declared.startswith(region_prefix(jurisdiction)):
+            raise BadInput(
+                f"{name}: rules of {declared} cannot be issued in a release of {jurisdiction}",
+                field="jurisdiction",
+                value=declared,
+            )
+    build_rulebook(rule_files, shared_group_files(conn))
 
 
 def _check_units_in_jurisdiction(units: list[ControlUnit], jurisdiction: str, regions: dict) -> None:
@@ -167,10 +194,15 @@ def publish(
 
 
 def release_units(engine: Engine, release_id: int) -> tuple[Release, list[ControlUnit], list[dict]]:
-    """A release with its units and rules."""
+    """A release with its units and per-rule records."""
     with engine.connect() as conn:
         release = release_store.get_release(conn, release_id)
         return release, release_store.load_units(conn, [release_id]), release_store.load_rules(conn, [release_id])
+
+
+def release_rule_files(engine: Engine, release_id: int) -> list[RuleFileText]:
+    with engine.connect() as conn:
+        return release_store.load_rule_files(conn, [release_id])
 
 
 def diff(engine: Engine, release_a: int, release_b: int) -> ReleaseDiff:
@@ -195,8 +227,8 @@ def previous_release(engine: Engine, release: Release) -> Release | None:
 
 def export_release_package(engine: Engine, release_id: int, path: Path) -> dict:
     """Write a release as an exchange package; return its manifest."""
-    release, units, rules = release_units(engine, release_id)
-    return export_package(path, release, units, rules)
+    release, units, _ = release_units(engine, release_id)
+    return export_package(path, release, units, release_rule_files(engine, release_id))
 
 
 def import_release_package(engine: Engine, path: Path, actor: str, version: str | None = None) -> tuple[Release, ValidationReport]:
@@ -212,4 +244,4 @@ def import_release_package(engine: Engine, path: Path, actor: str, version: str 
         issuer=manifest.get("issuer", ""),
         demo=bool(manifest.get("demo")),
     )
-    return create_draft(engine, request, package.units, actor, rules=package.rules)
+    return create_draft(engine, request, package.units, actor, rule_files=package.rule_files)

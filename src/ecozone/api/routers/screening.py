@@ -1,0 +1,106 @@
+"""Compliance assessment (符合性研判) over HTTP: screen, fetch, re-run, report, override."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from ecozone.i18n import check_language
+from ecozone.screening.project_input import project_from_feature
+from ecozone.screening.report import render_report_html, render_report_pdf, triggering_features
+from ecozone.screening.service import ScreeningService
+from ecozone.zoning.industries import get_industry, search_industries
+from ecozone.zoning.inforce import load_snapshot_of
+
+router = APIRouter(prefix="/api/v1", tags=["screening"])
+
+
+class ReportFormat(StrEnum):
+    json = "json"
+    html = "html"
+    pdf = "pdf"
+
+
+def get_service(request: Request) -> ScreeningService:
+    return request.app.state.screening
+
+
+def _report_response(service: ScreeningService, result, format: ReportFormat, lang: str, screening_id: str | None, overrides=None):
+    check_language(lang)
+    features = triggering_features(result, service.catalog())
+    if format == ReportFormat.pdf:
+        pdf = render_report_pdf(result, lang, features, screening_id, overrides)
+        return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="screening-{screening_id or result.result_id}.pdf"'})
+    return HTMLResponse(render_report_html(result, lang, features, screening_id, overrides))
+
+
+@router.post("/screenings", summary="Screen a project (GeoJSON Feature) against the zoning in force")
+def create_screening(
+    request: Request,
+    feature: dict[str, Any] = Body(..., description="GeoJSON Feature: properties name, industry, nature, attributes"),
+    as_of: dt.date | None = Query(None, description="Zoning in force on this date"),
+    crs: str | None = Query(None, description="CRS of the geometry when not lon/lat (GCJ-02, EPSG:4547 …)"),
+    format: ReportFormat = Query(ReportFormat.json),
+    lang: str = Query("zh"),
+    service: ScreeningService = Depends(get_service),
+):
+    actor = getattr(request.state, "user", None) or "anonymous"
+    result, screening_id = service.screen(feature, crs=crs, as_of=as_of, actor=str(actor))
+    if format == ReportFormat.json:
+        return {**result.to_dict(), "screening_id": screening_id}
+    return _report_response(service, result, format, lang, screening_id)
+
+
+@router.get("/screenings/{screening_id}", summary="A stored screening, with reviewers' overrides")
+def get_screening(screening_id: str, service: ScreeningService = Depends(get_service)) -> dict:
+    return service.get(screening_id)
+
+
+@router.get("/screenings/{screening_id}/report", summary="The report of a stored screening (HTML or PDF)")
+def screening_report(
+    screening_id: str,
+    format: ReportFormat = Query(ReportFormat.html),
+    lang: str = Query("zh"),
+    service: ScreeningService = Depends(get_service),
+):
+    stored = service.get(screening_id)
+    snapshot = load_snapshot_of(service.engine, [r["id"] for r in stored["result"]["release"]], dt.date.fromisoformat(stored["result"]["as_of"]), service.snapshots.regions())
+    result = service.screener_for(snapshot).screen(project_from_feature(stored["input"], stored["input"].get("crs")))
+    if format == ReportFormat.json:
+        return stored
+    return _report_response(service, result, format, lang, screening_id, stored["overrides"])
+
+
+@router.post("/screenings/{screening_id}/rerun", summary="Re-run a stored screening on the releases it used")
+def rerun_screening(screening_id: str, service: ScreeningService = Depends(get_service)) -> dict:
+    return service.rerun(screening_id)
+
+
+@router.post("/screenings/{screening_id}/overrides", summary="Mark a finding as not applicable, with a reason")
+def override_finding(
+    request: Request,
+    screening_id: str,
+    rule_id: str = Body(..., embed=True),
+    reason: str = Body(..., embed=True),
+    service: ScreeningService = Depends(get_service),
+) -> dict:
+    actor = getattr(request.state, "user", None) or "anonymous"
+    return service.override(screening_id, rule_id, reason, str(actor))
+
+
+@router.get("/industries", summary="GB/T 4754-2017 industries by code prefix or Chinese name")
+def industries(q: str = Query(..., min_length=1, description="e.g. 25, C2521 or 焦化"), limit: int = Query(50, ge=1, le=500)) -> list[dict]:
+    return [
+        {"code": h.code, "full_code": h.full_code, "name": h.name, "level": h.level}
+        for h in search_industries(q)[:limit]
+    ]
+
+
+@router.get("/industries/{code}", summary="One industry; unknown codes get near matches")
+def industry(code: str) -> dict:
+    h = get_industry(code)
+    return {"code": h.code, "full_code": h.full_code, "name": h.name, "level": h.level}
