@@ -333,7 +333,7 @@ def release_export(release_id: int, file: Annotated[Path, typer.Argument(help="P
     from ecozone.zoning import releases as workflow
 
     manifest = run(lambda: workflow.export_release_package(engine_from_settings(), release_id, file))
-    console.print(f"wrote {file}: {manifest['units']} units, {manifest['rules']} rules")
+    console.print(f"wrote {file}: {manifest['units']} units, {manifest['rule_files']} rule files")
 
 
 @release_app.command("import")
@@ -394,6 +394,259 @@ def water_class(
     table = Table("parameter", "value", "class")
     for key, item in result["parameters"].items():
         table.add_row(f"{item['name']} ({key})", f"{item['value']} {item['unit']}", item["class"])
+    console.print(table)
+
+
+# --- Plan indicators: list, import observations, evaluate, report (docs/indicator-methods.md) ----
+indicators_app = typer.Typer(help="Plan indicators: list, import observations, evaluate, report", no_args_is_help=True)
+app.add_typer(indicators_app, name="indicators")
+PlanOption = Annotated[str, typer.Option("--plan", help="Plan id, e.g. tunliu-2021-2025 (see `indicators list`)")]
+YearOption = Annotated[int, typer.Option("--year", min=2000, max=2100, help="Evaluation year")]
+ObservationsOption = Annotated[
+    Path | None, typer.Option("--observations", help="Evaluate this .csv/.xlsx file instead of the stored values (nothing is stored)")
+]
+
+
+class ReportFormat(StrEnum):
+    html = "html"
+    pdf = "pdf"
+
+
+def _plan_registry():
+    from ecozone.indicators.registry import default_registry
+
+    return default_registry()
+
+
+def _plan_evaluation(plan: str, year: int, observations: Path | None):
+    """The evaluation and its ledger, from a file when given, else from the store."""
+    from ecozone.indicators import evaluate_plan
+    from ecozone.indicators.stored import evaluate_stored, file_ledger
+
+    registry = _plan_registry()
+    if observations is None:
+        evaluation, ledger = evaluate_stored(engine_from_settings(), registry, plan, year)
+    else:
+        ledger = file_ledger(observations, registry)
+        evaluation = evaluate_plan(registry.plan(plan), ledger, year, registry=registry)
+    return registry, evaluation, ledger
+
+
+@indicators_app.command("list")
+def indicators_list(
+    plan: Annotated[str | None, typer.Option("--plan", help="List this plan's indicators (default: the plans)")] = None,
+    format: FormatOption = OutputFormat.table,
+) -> None:
+    """The plans, or one plan's indicators (约束性 first, then by category and number)."""
+    from ecozone.indicators import list_indicators, list_plans
+
+    rows = run(lambda: list_plans(_plan_registry()) if plan is None else list_indicators(_plan_registry(), plan))
+    if format == OutputFormat.json:
+        emit_json(rows)
+        return
+    if plan is None:
+        table = Table("id", "规划 plan", "地区 region", "期限 period", "约束性", "预期性", "未注明")
+        for r in rows:
+            table.add_row(r["id"], r["name"], f"{r['region_name']} {r['region']}", "–".join(map(str, r["period"])),
+                          str(r["binding"]), str(r["expected"]), str(r["unspecified"]))
+    else:
+        table = Table("序号", "id", "指标 indicator", "属性", "单位", "基期 baseline", "目标 targets")
+        for r in rows:
+            baseline = f"{r['baseline']['text']} ({r['baseline']['year']})" if r["baseline"] else "—"
+            targets = "; ".join(f"{t['year']}: {t['label']}" for t in r["targets"])
+            table.add_row(str(r["number"] or ""), r["id"].split(".", 1)[1], r["name"], r["binding"], r["unit"], baseline, targets)
+    console.print(table)
+
+
+@indicators_app.command("import")
+def indicators_import(
+    file: Annotated[Path, typer.Argument(help="Observations: .csv (UTF-8) or .xlsx; see docs/indicator-methods.md §2")],
+    by: Annotated[str, typer.Option("--by", help="Who records these values (kept with every revision)")] = "cli",
+    format: FormatOption = OutputFormat.table,
+) -> None:
+    """Validate a file of observations and store it in one transaction (an invalid row stores nothing)."""
+    from ecozone.indicators.stored import import_file
+
+    result = run(lambda: import_file(engine_from_settings(), file, _plan_registry(), by))
+    if format == OutputFormat.json:
+        emit_json(result.as_dict())
+        return
+    s = result.summary
+    console.print(f"{file.name}: {result.rows} rows — {s.added} added, {s.corrected} corrected, {s.unchanged} unchanged", highlight=False)
+
+
+@indicators_app.command("evaluate")
+def indicators_evaluate(
+    plan: PlanOption, year: YearOption, observations: ObservationsOption = None, format: FormatOption = OutputFormat.table
+) -> None:
+    """Status of every indicator of a plan in a year (约束性 first), from the stored observations."""
+    from ecozone.indicators.provenance import evaluation_document
+    from ecozone.indicators.values import format_value
+
+    registry, evaluation, ledger = run(lambda: _plan_evaluation(plan, year, observations))
+    document = evaluation_document(evaluation, ledger)
+    if format == OutputFormat.json:
+        emit_json(document)
+        return
+    if document["sample_data"]:
+        console.print("[red]示例数据：所用观测值含示例数据（虚构数值），不是官方统计。[/red]")
+    table = Table("序号", "指标 indicator", "属性", "目标 target", "当前 current", "R", "状态 status")
+    for item in evaluation.items:
+        current = item.current
+        value = f"{format_value(current.value, item.indicator.metric.kind)} ({current.year})" if current else "—"
+        ratio = "—" if item.progress.ratio is None else f"{item.progress.ratio:.2f}"
+        table.add_row(str(item.indicator.number or ""), item.indicator.name, item.indicator.binding.value,
+                      f"{item.target.label} ({item.target.year})", value, ratio, item.status.label)
+    console.print(table)
+    console.print(" ".join(f"{k}={v}" for k, v in document["summary"].items() if v), highlight=False)
+
+
+@indicators_app.command("report")
+def indicators_report(
+    plan: PlanOption,
+    year: YearOption,
+    out: Annotated[Path, typer.Option("--out", help="File to write")],
+    kind: Annotated[str, typer.Option("--kind", help="annual (年度调度) | midterm (中期评估) | final (终期考核)")] = "annual",
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="html or pdf")] = ReportFormat.html,
+    lang: Annotated[str, typer.Option("--lang", help="zh or en")] = "zh",
+    observations: ObservationsOption = None,
+) -> None:
+    """Write a plan report with a chart per indicator (HTML or PDF)."""
+    from ecozone.indicators.report import render_report, report_kind
+
+    def _report() -> int:
+        report = report_kind(kind)
+        registry, evaluation, ledger = _plan_evaluation(plan, year, observations)
+        data = render_report(evaluation, ledger, registry, report, format.value, lang)
+        out.write_bytes(data)
+        return len(data)
+
+    size = run(_report)
+    console.print(f"wrote {out} ({size:,} bytes)", highlight=False)
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    json = "json"
+    html = "html"
+    pdf = "pdf"
+
+
+screening_app = typer.Typer(help="Stored screenings: show, re-run, override findings", no_args_is_help=True)
+app.add_typer(screening_app, name="screening")
+industries_app = typer.Typer(help="GB/T 4754-2017 industries", no_args_is_help=True)
+app.add_typer(industries_app, name="industries")
+
+
+def _screening_service():
+    from ecozone.screening.service import ScreeningService
+
+    return ScreeningService(engine_from_settings())
+
+
+def _write_report(result, format: ReportFormat, out: Path | None, lang: str, service, screening_id: str | None) -> None:
+    """Print or write a screening answer in the asked format."""
+    from ecozone.screening.report import render_report_html, render_report_pdf, triggering_features
+
+    if format == ReportFormat.json:
+        data = {**result.to_dict(), "screening_id": screening_id}
+        text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+        out.write_text(text + "\n", encoding="utf-8") if out else sys.stdout.write(text + "\n")
+        return
+    if format in (ReportFormat.html, ReportFormat.pdf):
+        features = triggering_features(result, service.catalog())
+        if format == ReportFormat.html:
+            body = render_report_html(result, lang, features, screening_id).encode("utf-8")
+        else:
+            body = render_report_pdf(result, lang, features, screening_id)
+        if out is None:
+            raise typer.BadParameter("html and pdf reports need --out PATH", param_hint="--out")
+        out.write_bytes(body)
+        console.print(f"wrote {out}")
+        return
+    print_screening(result.to_dict(), screening_id)
+
+
+def print_screening(data: dict, screening_id: str | None) -> None:
+    console.print(f"[bold]{data['verdict_name']}[/bold] ({data['verdict']})  result {data['result_id']}" + (f"  screening {screening_id}" if screening_id else ""))
+    if data.get("notice"):
+        console.print(f"[yellow]{data['notice']}[/yellow]")
+    table = Table("unit", "class", "share")
+    for unit in data["units"]:
+        table.add_row(f"{unit['code']} {unit['name']}", unit["class_name"], f"{unit['share']:.1%}")
+    console.print(table)
+    findings = Table("rule", "effect", "outcome", "reason", "clause", show_lines=True)
+    for f in data["findings"]:
+        findings.add_row(f["rule_id"], f["effect"], f["outcome"], f["reason"], f"{f['citation']['section']} “{f['citation']['clause']}”")
+    console.print(findings)
+
+
+@app.command("screen")
+def screen(
+    file: Annotated[Path, typer.Argument(help="GeoJSON Feature, or a GeoPackage / zipped Shapefile outline")],
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="table, json, html or pdf")] = ReportFormat.table,
+    out: Annotated[Path | None, typer.Option(help="Write the answer or report here")] = None,
+    as_of: AsOfOption = None,
+    crs: Annotated[str | None, typer.Option(help="CRS of the input when not lon/lat (GCJ-02, EPSG:4547 …)")] = None,
+    lang: Annotated[str, typer.Option(help="Report language: zh or en")] = "zh",
+    actor: ActorOption = "cli",
+    store: Annotated[bool, typer.Option(help="Store the answer (who, when, on which releases)")] = True,
+) -> None:
+    """Compliance assessment (符合性研判) of one project, every finding cited to its clause."""
+    from ecozone.screening.project_input import read_project_file
+
+    def _screen():
+        service = _screening_service()
+        project = read_project_file(file, crs)
+        result = service.screener(as_of.date() if as_of else None).screen(project)
+        screening_id = service.store(result, project, actor) if store else None
+        _write_report(result, format, out, lang, service, screening_id)
+
+    run(_screen)
+
+
+@screening_app.command("show")
+def screening_show(screening_id: str) -> None:
+    """A stored answer with who asked, when, and reviewers' overrides (JSON)."""
+    emit_json(run(lambda: _screening_service().get(screening_id)))
+
+
+@screening_app.command("rerun")
+def screening_rerun(screening_id: str, format: FormatOption = OutputFormat.table) -> None:
+    """Re-run a stored screening on the releases it used; exit 1 if the answer changed."""
+    data = run(lambda: _screening_service().rerun(screening_id))
+    if format == OutputFormat.json:
+        emit_json(data)
+    else:
+        console.print(f"screening {screening_id}: {'same answer' if data['same'] else 'DIFFERENT answer'} ({data['original']['verdict']} → {data['rerun']['verdict']})")
+    if not data["same"]:
+        raise typer.Exit(1)
+
+
+@screening_app.command("override")
+def screening_override(
+    screening_id: str,
+    rule_id: str,
+    reason: Annotated[str, typer.Option(help="Why the finding does not apply")],
+    actor: ActorOption = "cli",
+) -> None:
+    """Mark a finding as not applicable; the original answer stays and both are shown."""
+    data = run(lambda: _screening_service().override(screening_id, rule_id, reason, actor))
+    console.print(f"override recorded; verdict with overrides: {data['verdict_after_overrides']} (original {data['result']['verdict']})")
+
+
+@industries_app.command("search")
+def industries_search(query: str, format: FormatOption = OutputFormat.table) -> None:
+    """Find GB/T 4754-2017 industries by code prefix or Chinese name (e.g. 焦化)."""
+    from ecozone.zoning.industries import search_industries
+
+    hits = run(lambda: search_industries(query))
+    if format == OutputFormat.json:
+        emit_json([{"code": h.code, "full_code": h.full_code, "name": h.name, "level": h.level} for h in hits])
+        return
+    table = Table("code", "name", "level")
+    for h in hits:
+        table.add_row(h.full_code, h.name, str(h.level))
     console.print(table)
 
 

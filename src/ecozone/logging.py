@@ -16,6 +16,9 @@ def configure_logging(level: str = "INFO", json_lines: bool = True) -> None:
         else structlog.dev.ConsoleRenderer(colors=False)
     )
     logging.basicConfig(stream=sys.stderr, level=level.upper(), format="%(message)s")
+    # WeasyPrint and fontTools narrate every PDF at INFO; keep their warnings only.
+    for noisy in ("weasyprint", "fontTools"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

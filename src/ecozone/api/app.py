@@ -9,10 +9,12 @@ from sqlalchemy import Engine
 
 from ecozone import __version__
 from ecozone.api.errors import install_error_handlers
-from ecozone.api.routers import health, zoning
+from ecozone.api.routers import health, indicators, layers, ogc, screening, zoning
 from ecozone.logging import get_logger
 from ecozone.settings import Settings, get_settings
 from ecozone.store.engine import make_engine
+from ecozone.web.routes import mount_web
+from ecozone.screening.service import ScreeningService
 from ecozone.zoning.inforce import SnapshotCache
 
 log = get_logger("api")
@@ -30,9 +32,15 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine
     app.state.snapshots = SnapshotCache(engine)
+    app.state.screening = ScreeningService(engine, app.state.snapshots)
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(zoning.router)
+    app.include_router(screening.router)
+    app.include_router(layers.router)
+    app.include_router(ogc.router)
+    app.include_router(indicators.router)
+    mount_web(app)
 
     @app.middleware("http")
     async def log_requests(request: Request, call_next):

@@ -16,12 +16,13 @@ from ecozone.indicators.observations import (
     parse_rows,
     read_observations,
 )
-from ecozone.indicators.registry import Registry, build_registry, load_registry
+from ecozone.indicators.registry import Registry, build_registry, default_registry, load_registry
 from ecozone.indicators.settings import IndicatorSettings
 from ecozone.indicators.status import Status
 
 __all__ = [
     "ImportSummary", "IndicatorEvaluation", "IndicatorSettings", "Observation", "ObservationKind",
-    "ObservationLedger", "PlanEvaluation", "Registry", "Status", "build_registry", "evaluate_indicator",
-    "evaluate_plan", "list_indicators", "list_plans", "load_registry", "parse_rows", "read_observations",
+    "ObservationLedger", "PlanEvaluation", "Registry", "Status", "build_registry", "default_registry",
+    "evaluate_indicator", "evaluate_plan", "list_indicators", "list_plans", "load_registry", "parse_rows",
+    "read_observations",
 ]

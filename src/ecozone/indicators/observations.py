@@ -10,13 +10,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from ecozone.errors import BadInput
+from ecozone.errors import BadInput, NotFound
 from ecozone.indicators.model import Comparator, Metric, Threshold
 from ecozone.indicators.registry import Registry
 from ecozone.indicators.targets import default_comparator, parse_threshold
@@ -25,6 +26,8 @@ from ecozone.indicators.values import normalize_unit, parse_value
 MIN_YEAR = 2000
 MAX_TARGET_YEAR = 2100
 _MAX_ERRORS_IN_MESSAGE = 10
+# Sources of made-up demonstration values contain this mark; reports then carry the 示例数据 label.
+SAMPLE_MARK = "示例数据"
 
 _HEADER_ALIASES = {
     "indicator": {"indicator", "metric", "指标", "指标编号", "指标代码"},
@@ -64,6 +67,12 @@ class Observation:
     origin: str = ""  # file and row it was read from
     revision: int = 1
     recorded_at: dt.datetime | None = None
+    recorded_by: str | None = None
+
+    @property
+    def is_sample(self) -> bool:
+        """Made-up demonstration values carry SAMPLE_MARK in their source (see sample_observations.csv)."""
+        return SAMPLE_MARK in self.source
 
     @property
     def key(self) -> tuple[str, str, str, int]:
@@ -80,6 +89,7 @@ class Observation:
             "unit": self.unit, "source": self.source, "kind": self.kind.value, "note": self.note,
             "origin": self.origin, "revision": self.revision,
             "recorded_at": self.recorded_at.isoformat() if self.recorded_at else None,
+            "recorded_by": self.recorded_by, "sample": self.is_sample,
         }
 
 
@@ -96,10 +106,18 @@ class ObservationLedger:
 
     _revisions: dict[tuple[str, str, str, int], list[Observation]] = field(default_factory=dict)
 
+    @classmethod
+    def from_history(cls, revisions: Iterable[Observation]) -> ObservationLedger:
+        """A ledger holding stored revisions as they are (numbers and times kept), e.g. from the store."""
+        ledger = cls()
+        for observation in sorted(revisions, key=lambda o: (o.key, o.revision)):
+            ledger._revisions.setdefault(observation.key, []).append(observation)
+        return ledger
+
     def add(self, observations: Iterable[Observation], now: dt.datetime | None = None) -> ImportSummary:
         """Record a batch: new keys are added, changed values become a new revision."""
         batch = list(observations)
-        _reject_duplicates(batch)
+        reject_duplicates(batch)
         stamp = now or dt.datetime.now(dt.timezone.utc)
         added = corrected = unchanged = 0
         for observation in batch:
@@ -141,7 +159,8 @@ class ObservationLedger:
         return len(self._revisions)
 
 
-def _reject_duplicates(batch: list[Observation]) -> None:
+def reject_duplicates(batch: list[Observation]) -> None:
+    """``BadInput`` when one batch gives two values for the same metric, region, year and kind."""
     seen: dict[tuple[str, str, str, int], Observation] = {}
     for observation in batch:
         earlier = seen.get(observation.key)
@@ -157,14 +176,26 @@ def _reject_duplicates(batch: list[Observation]) -> None:
 def read_observations(path: Path, registry: Registry, today: dt.date | None = None) -> list[Observation]:
     """Read and validate a .csv or .xlsx file of observations; any invalid row rejects the file."""
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        rows = _csv_rows(path.read_bytes())
-    elif suffix in (".xlsx", ".xlsm"):
-        rows = _excel_rows(path)
-    else:
-        raise BadInput(f"{path.name}: unsupported file type {suffix!r} (use .csv or .xlsx)", field="file")
-    return parse_rows(rows, registry, path.name, today)
+    _check_suffix(path.name)
+    if not path.is_file():
+        raise NotFound(f"observation file {path} does not exist", field="file", value=str(path))
+    return parse_upload(path.read_bytes(), path.name, registry, today)
+
+
+def _check_suffix(filename: str) -> str:
+    suffix = Path(filename).suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
+        raise BadInput(f"{filename}: unsupported file type {suffix!r} (use .csv or .xlsx)", field="file", value=filename)
+    return suffix
+
+
+def parse_upload(
+    data: bytes, filename: str, registry: Registry, today: dt.date | None = None
+) -> list[Observation]:
+    """Validate the bytes of an uploaded .csv or .xlsx file named ``filename`` (all rows or none)."""
+    suffix = _check_suffix(filename)
+    rows = _csv_rows(data) if suffix == ".csv" else _excel_rows(data, filename)
+    return parse_rows(rows, registry, Path(filename).name, today)
 
 
 def _csv_rows(data: bytes) -> list[tuple[int, list[Any]]]:
@@ -175,10 +206,13 @@ def _csv_rows(data: bytes) -> list[tuple[int, list[Any]]]:
     return [(n, row) for n, row in enumerate(csv.reader(io.StringIO(text)), start=1)]
 
 
-def _excel_rows(path: Path) -> list[tuple[int, list[Any]]]:
+def _excel_rows(data: bytes, filename: str) -> list[tuple[int, list[Any]]]:
     from openpyxl import load_workbook  # imported here: only Excel imports need it
 
-    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise BadInput(f"{filename}: not a readable .xlsx workbook: {error}", field="file", value=filename) from error
     try:
         sheet = workbook.worksheets[0]
         return [(n, list(row)) for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
@@ -207,7 +241,7 @@ def parse_rows(
         shown = "; ".join(errors[:_MAX_ERRORS_IN_MESSAGE])
         more = f" (and {len(errors) - _MAX_ERRORS_IN_MESSAGE} more)" if len(errors) > _MAX_ERRORS_IN_MESSAGE else ""
         raise BadInput(f"{origin}: {len(errors)} invalid row(s): {shown}{more}", errors=errors)
-    _reject_duplicates(observations)
+    reject_duplicates(observations)
     return observations
 
 

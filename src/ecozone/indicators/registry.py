@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,12 @@ def load_registry(plans_dir: Path | None = None, settings: IndicatorSettings | N
     plan_files = sorted(p for p in directory.glob("*.yaml") if p.name != REGIONS_FILE)
     plans = [_build_plan(_read_plan_file(path), path.name, regions, settings) for path in plan_files]
     return _assemble(plans, regions, settings)
+
+
+@lru_cache(maxsize=1)
+def default_registry() -> Registry:
+    """The registry of the configured plans directory (ECOZONE_INDICATORS_PLANS_DIR), loaded once."""
+    return load_registry()
 
 
 def build_registry(

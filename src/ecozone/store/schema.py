@@ -165,3 +165,36 @@ screening_overrides = Table(
     Column("actor", String(128), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
 )
+
+indicator_observations = Table(
+    "indicator_observations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False, comment="observed | assigned_target"),
+    Column("metric", String(64), nullable=False, index=True, comment="metric key, e.g. air.pm25"),
+    Column("region", String(6), nullable=False, comment="GB/T 2260 code"),
+    Column("year", Integer, nullable=False),
+    Column("revision", Integer, nullable=False, comment="1 for the first value, +1 per correction"),
+    Column("value", Float, nullable=False),
+    Column("comparator", String(2), nullable=True, comment="assigned targets: ≥ ≤ > < = ≈ ～"),
+    Column("range_low", Float, nullable=True, comment="assigned targets given as a range"),
+    Column("range_high", Float, nullable=True),
+    Column("unit", String(32), nullable=False, default=""),
+    Column("source", Text, nullable=False),
+    Column("note", Text, nullable=True),
+    Column("origin", String(256), nullable=False, comment="file:row it was read from, or user:NAME"),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(128), nullable=False),
+    UniqueConstraint("kind", "metric", "region", "year", "revision"),
+)
+
+rule_files = Table(
+    "rule_files",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("release_id", Integer, ForeignKey("releases.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", String(128), nullable=False, comment="file name, e.g. 140000-001-zoning-opinions.yaml"),
+    Column("text", Text, nullable=False, comment="the YAML exactly as filed"),
+    Column("sha256", String(64), nullable=False),
+    UniqueConstraint("release_id", "name"),
+)

@@ -1,0 +1,286 @@
+"""OGC API – Features – Part 1: Core under ``/ogc`` (conformance classes core, geojson, oas30).
+
+Collections: ``units`` (control units in force; ``as_of`` or a ``datetime`` instant picks the
+date), ``regions`` and ``features`` (reference features). Output is GeoJSON in CRS84 lon/lat:
+the storage frame CGCS2000 agrees with WGS84 to centimetres. Errors are OGC exception documents
+(``code``, ``description``) that also carry ecozone's ``error``/``message``/``field``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+
+from ecozone.api.errors import HTTP_STATUS
+from ecozone.api.geojson import geometry_json
+from ecozone.api.routers.ogc_collections import (
+    COLLECTIONS,
+    CollectionInfo,
+    ItemQuery,
+    OgcItem,
+    bounds_of,
+    collection_info,
+    page,
+    parse_bbox,
+    parse_date,
+    parse_datetime_instant,
+    parse_limit,
+    parse_offset,
+    select_items,
+)
+from ecozone.api.routers.ogc_openapi import OPENAPI_MEDIA_TYPE, openapi_document
+from ecozone.errors import BadInput, EcozoneError, NotFound
+
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+GEOJSON = "application/geo+json"
+JSON = "application/json"
+CONFORMANCE = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+]
+COMMON_ITEM_PARAMS = {"f", "bbox", "limit", "offset", "datetime"}
+COORDINATE_PRECISION = 6  # decimal degrees: about 0.1 m, finer than any zoning boundary
+
+OGC_ERROR_CODES = {"bad_input": "InvalidParameterValue", "not_found": "NotFound"}
+
+
+def ogc_error_response(exc: EcozoneError) -> JSONResponse:
+    """An OGC exception document; bad input is 400 here, as OGC API – Features requires."""
+    status = 400 if exc.kind == "bad_input" else HTTP_STATUS.get(exc.kind, 500)
+    body = {
+        "code": OGC_ERROR_CODES.get(exc.kind, "ServerError"),
+        "description": exc.message,
+        "error": exc.kind,
+        "message": exc.message,
+        **{k: v if isinstance(v, (str, int, float, bool, list, type(None))) else str(v) for k, v in exc.detail.items()},
+    }
+    return JSONResponse(body, status_code=status)
+
+
+class OgcRoute(APIRoute):
+    """A route whose domain and validation errors become OGC exception documents."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except EcozoneError as exc:
+                return ogc_error_response(exc)
+            except RequestValidationError as exc:
+                first = exc.errors()[0] if exc.errors() else {}
+                name = ".".join(str(p) for p in first.get("loc", ())[1:]) or "request"
+                return ogc_error_response(BadInput(f"{name}: {first.get('msg', 'invalid value')}", field=name))
+
+        return handle
+
+
+router = APIRouter(prefix="/ogc", tags=["ogc"], route_class=OgcRoute)
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def ogc_root(request: Request) -> str:
+    return str(request.base_url).rstrip("/") + "/ogc"
+
+
+def link(href: str, rel: str, type_: str, title: str) -> dict:
+    return {"href": href, "rel": rel, "type": type_, "title": title}
+
+
+def output_media_type(f: str | None) -> str:
+    """``f`` → the response media type: GeoJSON unless plain JSON is asked for."""
+    if f is None or f.lower() in {"geojson", "application/geo+json"}:
+        return GEOJSON
+    if f.lower() in {"json", "application/json"}:
+        return JSON
+    raise BadInput(f"f {f!r} is not a supported format; use geojson or json", field="f", value=f)
+
+
+def check_known_params(request: Request, info: CollectionInfo) -> None:
+    """Unknown query parameters are an error (OGC API – Features, /req/core/query-param-unknown)."""
+    known = COMMON_ITEM_PARAMS | set(info.queryables) | ({"as_of"} if info.temporal else set())
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise BadInput(
+            f"unknown query parameter(s) {', '.join(unknown)} for collection {info.id!r}; "
+            f"known: {', '.join(sorted(known))}",
+            field=unknown[0],
+        )
+
+
+def item_query(request: Request, info: CollectionInfo) -> ItemQuery:
+    """Parse the items query; ``BadInput`` names the parameter at fault."""
+    check_known_params(request, info)
+    params = request.query_params
+    as_of = None
+    if info.temporal and params.get("as_of"):
+        as_of = parse_date(params["as_of"], "as_of")
+    elif info.temporal and params.get("datetime"):
+        as_of = parse_datetime_instant(params["datetime"])
+    return ItemQuery(
+        bbox=parse_bbox(params["bbox"]) if params.get("bbox") else None,
+        filters={k: params[k] for k in info.queryables if params.get(k)},
+        limit=parse_limit(params.get("limit")),
+        offset=parse_offset(params.get("offset")),
+        as_of=as_of,
+    )
+
+
+def item_feature(item: OgcItem) -> dict:
+    return {
+        "type": "Feature",
+        "id": item.id,
+        "geometry": geometry_json(item.geometry, COORDINATE_PRECISION),
+        "properties": item.properties,
+    }
+
+
+def paging_links(request: Request, query: ItemQuery, matched: int, media_type: str) -> list[dict]:
+    links = [link(str(request.url), "self", media_type, "this page")]
+    other = JSON if media_type == GEOJSON else GEOJSON
+    links.append(
+        link(str(request.url.include_query_params(f="json" if other == JSON else "geojson")), "alternate", other, "this page")
+    )
+    if query.offset + query.limit < matched:
+        nxt = request.url.include_query_params(offset=query.offset + query.limit, limit=query.limit)
+        links.append(link(str(nxt), "next", media_type, "next page"))
+    if query.offset > 0:
+        prev = request.url.include_query_params(offset=max(0, query.offset - query.limit), limit=query.limit)
+        links.append(link(str(prev), "prev", media_type, "previous page"))
+    return links
+
+
+def collection_document(request: Request, info: CollectionInfo) -> dict:
+    loaded = info.load(request, None)
+    base = f"{ogc_root(request)}/collections/{info.id}"
+    extent: dict = {"spatial": {"bbox": [bounds_of(loaded.items) or [-180, -90, 180, 90]], "crs": CRS84}}
+    if info.temporal:
+        dates = sorted(r["effective_date"] for r in loaded.extra.get("release", []) if r["effective_date"])
+        extent["temporal"] = {
+            "interval": [[dates[0] if dates else None, None]],
+            "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian",
+        }
+    return {
+        "id": info.id,
+        "title": info.title,
+        "description": info.description,
+        "itemType": "feature",
+        "crs": [CRS84],
+        "extent": extent,
+        "links": [
+            link(base, "self", JSON, info.title),
+            link(f"{base}/items", "items", GEOJSON, f"{info.title} (GeoJSON)"),
+            link(f"{base}/items?f=json", "items", JSON, f"{info.title} (JSON)"),
+        ],
+    }
+
+
+# --- endpoints ---------------------------------------------------------------------------------
+# Path parameters keep the OGC names (collectionId, featureId) so the OpenAPI document matches
+# the standard's.
+
+
+@router.get("", summary="OGC API – Features landing page")
+@router.get("/", include_in_schema=False)
+def landing_page(request: Request) -> dict:
+    root = ogc_root(request)
+    return {
+        "title": "ecozone OGC API – Features",
+        "description": "生态环境分区管控：管控单元、行政区划、参考要素 (GeoJSON, CRS84).",
+        "links": [
+            link(root, "self", JSON, "this document"),
+            link(f"{root}/api", "service-desc", OPENAPI_MEDIA_TYPE, "the API definition (OpenAPI 3.0)"),
+            link(str(request.base_url).rstrip("/") + "/docs", "service-doc", "text/html", "API documentation"),
+            link(f"{root}/conformance", "conformance", JSON, "conformance classes implemented"),
+            link(f"{root}/collections", "data", JSON, "feature collections"),
+        ],
+    }
+
+
+@router.get("/api", summary="OpenAPI 3.0 definition of the OGC endpoints")
+def api_definition(request: Request) -> JSONResponse:
+    return JSONResponse(openapi_document(ogc_root(request)), media_type=OPENAPI_MEDIA_TYPE)
+
+
+@router.get("/conformance", summary="Conformance classes implemented")
+def conformance() -> dict:
+    return {"conformsTo": CONFORMANCE}
+
+
+@router.get("/collections", summary="Feature collections")
+def collections(request: Request) -> dict:
+    root = ogc_root(request)
+    return {
+        "links": [link(f"{root}/collections", "self", JSON, "feature collections")],
+        "collections": [collection_document(request, info) for info in COLLECTIONS.values()],
+    }
+
+
+@router.get("/collections/{collectionId}", summary="One feature collection")
+def collection(request: Request, collectionId: str) -> dict:
+    return collection_document(request, collection_info(collectionId))
+
+
+@router.get("/collections/{collectionId}/items", summary="Features of a collection (GeoJSON)")
+def items(
+    request: Request,
+    collectionId: str,
+    bbox: str | None = Query(None, description="minlon,minlat,maxlon,maxlat (CRS84)"),
+    limit: str | None = Query(None, description="page size, 1–10000 (default 10)"),
+    offset: str | None = Query(None, description="features to skip"),
+    datetime: str | None = Query(None, description="one instant: the zoning in force then (units)"),
+    as_of: str | None = Query(None, description="units: the zoning in force on this date (YYYY-MM-DD)"),
+    f: str | None = Query(None, description="geojson (default) or json"),
+) -> JSONResponse:
+    # The parameters above document the API; they are parsed from request.query_params by
+    # item_query so that each error names its parameter and unknown parameters are refused.
+    info = collection_info(collectionId)
+    media_type = output_media_type(f)
+    query = item_query(request, info)
+    loaded = info.load(request, query.as_of)
+    matched = select_items(loaded.items, query)
+    returned = page(matched, query)
+    body = {
+        "type": "FeatureCollection",
+        "features": [item_feature(i) for i in returned],
+        "numberMatched": len(matched),
+        "numberReturned": len(returned),
+        "timeStamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "links": paging_links(request, query, len(matched), media_type),
+        **loaded.extra,
+    }
+    return JSONResponse(body, media_type=media_type)
+
+
+@router.get("/collections/{collectionId}/items/{featureId}", summary="One feature (GeoJSON)")
+def item(
+    request: Request,
+    collectionId: str,
+    featureId: str,
+    as_of: str | None = Query(None, description="units: the zoning in force on this date (YYYY-MM-DD)"),
+    f: str | None = Query(None, description="geojson (default) or json"),
+) -> JSONResponse:
+    info = collection_info(collectionId)
+    media_type = output_media_type(f)
+    day = parse_date(as_of, "as_of") if as_of and info.temporal else None
+    loaded = info.load(request, day)
+    found = next((i for i in loaded.items if i.id == featureId), None)
+    if found is None:
+        raise NotFound(f"no feature {featureId!r} in collection {info.id!r}", field="featureId", value=featureId)
+    base = f"{ogc_root(request)}/collections/{info.id}"
+    feature = item_feature(found)
+    feature["links"] = [
+        link(str(request.url), "self", media_type, found.id),
+        link(base, "collection", JSON, info.title),
+    ]
+    return JSONResponse({**feature, **loaded.extra}, media_type=media_type)

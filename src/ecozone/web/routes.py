@@ -1,0 +1,126 @@
+"""The public pages: the zoning map with unit cards, and a page per published release.
+
+``mount_web(app)`` adds the pages, the static files and Leaflet (served from the
+``xstatic-leaflet`` package, never a CDN) to an application.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+import xstatic.pkg.leaflet as xstatic_leaflet
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from ecozone.api.errors import HTTP_STATUS
+from ecozone.errors import EcozoneError
+from ecozone.web import pages
+from ecozone.web.i18n import LANG_COOKIE, Translator, requested_language
+from ecozone.web.mapconfig import MapSettings
+from ecozone.web.nav import NAV_ENTRIES, active_key
+
+WEB_DIR = Path(__file__).parent
+templates = Jinja2Templates(directory=WEB_DIR / "templates")
+LANG_COOKIE_SECONDS = 365 * 24 * 3600
+
+
+def translator_for(request: Request) -> tuple[Translator, bool]:
+    lang, asked = requested_language(request, request.app.state.settings.locale)
+    return Translator(lang), asked
+
+
+def switch_language_url(request: Request, lang: str) -> str:
+    """This page's path and query with ``lang`` replaced."""
+    return f"{request.url.path}?{request.url.include_query_params(lang=lang).query}"
+
+
+def render(request: Request, template: str, context: dict, status_code: int = 200) -> HTMLResponse:
+    """Render a page with the shared context (language, navigation) and remember ``?lang=``."""
+    t, asked = translator_for(request)
+    response = templates.TemplateResponse(
+        request,
+        template,
+        {
+            "t": t,
+            "lang": t.lang,
+            "other_lang": "en" if t.lang == "zh" else "zh",
+            "nav": NAV_ENTRIES,
+            "active": active_key(request.url.path),
+            "root": request.scope.get("root_path", ""),
+            "lang_url": switch_language_url(request, "en" if t.lang == "zh" else "zh"),
+            **context,
+        },
+        status_code=status_code,
+    )
+    if asked:
+        response.set_cookie(LANG_COOKIE, t.lang, max_age=LANG_COOKIE_SECONDS, samesite="lax", httponly=True)
+    return response
+
+
+class WebRoute(APIRoute):
+    """A page route whose domain errors become an HTML error page in the user's language."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except EcozoneError as exc:
+                status = HTTP_STATUS.get(exc.kind, 500)
+                return render(request, "error.html", {"status": status, "message": exc.message}, status)
+            except RequestValidationError as exc:
+                message = "; ".join(
+                    f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg', '')}" for e in exc.errors()
+                )
+                return render(request, "error.html", {"status": 422, "message": message}, 422)
+
+        return handle
+
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def map_page(request: Request, as_of: dt.date | None = None) -> HTMLResponse:
+    t, _ = translator_for(request)
+    snapshot = request.app.state.snapshots.get(as_of)
+    context = pages.map_context(
+        snapshot,
+        t,
+        request.app.state.map_settings,
+        root=request.scope.get("root_path", ""),
+        explicit_date=as_of is not None,
+    )
+    return render(request, "map.html", context)
+
+
+@router.get("/releases", response_class=HTMLResponse)
+def releases_page(request: Request) -> HTMLResponse:
+    t, _ = translator_for(request)
+    snapshot = request.app.state.snapshots.get()
+    context = pages.releases_context(request.app.state.engine, snapshot, t)
+    return render(request, "releases.html", context)
+
+
+@router.get("/releases/{release_id}", response_class=HTMLResponse)
+def release_page(request: Request, release_id: int) -> HTMLResponse:
+    t, _ = translator_for(request)
+    snapshot = request.app.state.snapshots.get()
+    context = pages.release_context(request.app.state.engine, snapshot, release_id, t)
+    return render(request, "release.html", context)
+
+
+def mount_web(app: FastAPI, map_settings: MapSettings | None = None) -> None:
+    """Add the public pages, static files and Leaflet to ``app`` (after the API routers)."""
+    app.state.map_settings = map_settings or MapSettings()
+    app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+    app.mount("/vendor/leaflet", StaticFiles(directory=xstatic_leaflet.BASE_DIR), name="leaflet")
+    app.include_router(router)

@@ -1,0 +1,312 @@
+// The public zoning map: layers, point lookup (click or coordinates), county browsing, unit cards.
+// Plain JavaScript on Leaflet; everything the page knows comes from the #map-config JSON.
+(function () {
+  'use strict';
+
+  const config = JSON.parse(document.getElementById('map-config').textContent);
+  const DIMENSIONS = ['spatial_layout', 'emissions', 'risk', 'resources'];
+  const card = document.getElementById('card');
+  const countyUnits = document.getElementById('county-units');
+  const narrowScreen = window.matchMedia('(max-width: 800px)');
+
+  // --- messages ---------------------------------------------------------------------------------
+
+  function t(key, values) {
+    let text = config.messages[key] || key;
+    Object.entries(values || {}).forEach(([name, value]) => {
+      text = text.split('{' + name + '}').join(String(value));
+    });
+    return text;
+  }
+
+  function el(tag, attrs, children) {
+    const node = document.createElement(tag);
+    Object.entries(attrs || {}).forEach(([name, value]) => {
+      if (name === 'text') node.textContent = value;
+      else node.setAttribute(name, value);
+    });
+    (children || []).forEach((child) => child && node.appendChild(child));
+    return node;
+  }
+
+  // --- API --------------------------------------------------------------------------------------
+
+  function apiUrl(path, params) {
+    const url = new URL(path, window.location.origin);
+    Object.entries(params || {}).forEach(([name, value]) => url.searchParams.set(name, value));
+    if (config.asOf) url.searchParams.set('as_of', config.asOf);
+    return url;
+  }
+
+  async function getJson(path, params) {
+    const response = await fetch(apiUrl(path, params), { headers: { Accept: 'application/json' } });
+    const body = await response.json();
+    if (!response.ok) throw new Error(body.message || body.description || response.statusText);
+    return body;
+  }
+
+  // --- the map and its layers -------------------------------------------------------------------
+
+  const map = L.map('map', { preferCanvas: true, zoomSnap: 0.25, attributionControl: true });
+  const [minLon, minLat, maxLon, maxLat] = config.bounds;
+  map.fitBounds([[minLat, minLon], [maxLat, maxLon]]);
+
+  // Panes keep the drawing order fixed whatever order the layers finish loading in.
+  [['units', 410], ['features', 420], ['boundaries', 430], ['highlight', 440]].forEach(([name, z]) => {
+    map.createPane(name).style.zIndex = z;
+  });
+
+  const overlays = {};
+  const baseLayers = {};
+  if (config.basemap) {
+    const base = L.tileLayer(config.basemap.url, config.basemap.options).addTo(map);
+    baseLayers[t('layer.basemap')] = base;
+    if (config.basemap.label_url) {
+      overlays[t('layer.basemap')] = L.tileLayer(config.basemap.label_url, config.basemap.options).addTo(map);
+    }
+  }
+
+  function unitStyle(feature) {
+    return Object.assign({ weight: 1, fillOpacity: 0.45 }, config.classStyles[feature.properties.class]);
+  }
+
+  const unitLayers = {};
+  const unitsLayer = L.geoJSON(null, {
+    pane: 'units',
+    interactive: false,
+    style: unitStyle,
+    onEachFeature: (feature, layer) => { unitLayers[feature.id] = layer; },
+  }).addTo(map);
+  overlays[t('layer.units')] = unitsLayer;
+
+  const featureLayers = {};
+  config.featureOrder.forEach((kind) => {
+    const style = config.featureStyles[kind];
+    featureLayers[kind] = L.geoJSON(null, { pane: 'features', interactive: false, style: () => style });
+  });
+
+  const countyLayers = {};
+  const countiesLayer = L.geoJSON(null, {
+    pane: 'boundaries',
+    interactive: false,
+    style: () => config.regionStyles.county,
+    onEachFeature: (feature, layer) => { countyLayers[feature.id] = layer; },
+  }).addTo(map);
+  const citiesLayer = L.geoJSON(null, {
+    pane: 'boundaries', interactive: false, style: () => config.regionStyles.city,
+  }).addTo(map);
+  overlays[t('layer.counties')] = countiesLayer;
+  overlays[t('layer.cities')] = citiesLayer;
+
+  const layersControl = L.control.layers(baseLayers, overlays, { collapsed: narrowScreen.matches }).addTo(map);
+  const highlight = L.layerGroup().addTo(map);
+  let marker = null;
+
+  function loadLayers() {
+    getJson(config.api.mapUnits).then((data) => unitsLayer.addData(data)).catch(showError);
+    getJson(config.api.regions, { level: 'county' }).then((data) => countiesLayer.addData(data)).catch(showError);
+    getJson(config.api.regions, { level: 'city' }).then((data) => citiesLayer.addData(data)).catch(showError);
+    getJson(config.api.features).then(addFeatures).catch(showError);
+  }
+
+  function addFeatures(data) {
+    const byKind = {};
+    data.features.forEach((feature) => {
+      const kind = feature.properties.kind;
+      if (!featureLayers[kind]) {
+        featureLayers[kind] = L.geoJSON(null, {
+          pane: 'features', interactive: false, style: () => config.defaultFeatureStyle,
+        });
+      }
+      (byKind[kind] = byKind[kind] || []).push(feature);
+    });
+    Object.keys(featureLayers).forEach((kind) => {
+      if (!byKind[kind]) return;
+      const layer = featureLayers[kind];
+      layer.addData({ type: 'FeatureCollection', features: byKind[kind] });
+      const style = config.featureStyles[kind] || config.defaultFeatureStyle;
+      if (style.visible) layer.addTo(map);
+      layersControl.addOverlay(layer, t('kind.' + kind));
+    });
+  }
+
+  function highlightUnits(codes) {
+    Object.values(unitLayers).forEach((layer) => unitsLayer.resetStyle(layer));
+    codes.forEach((code) => {
+      const layer = unitLayers[code];
+      if (layer) layer.setStyle({ weight: 3, color: '#111', fillOpacity: 0.6 });
+    });
+  }
+
+  // --- the unit card ----------------------------------------------------------------------------
+
+  function showCard(children) {
+    card.replaceChildren(...children.filter(Boolean));
+    card.hidden = false;
+    if (narrowScreen.matches) card.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  }
+
+  function showError(error) {
+    showCard([el('p', { class: 'error', role: 'alert', text: t('error', { message: error.message }) })]);
+  }
+
+  function demoNotice() {
+    return el('p', { class: 'demo-notice', role: 'note', text: t('demo') });
+  }
+
+  function dimensionSection(name, texts) {
+    const body = texts && texts.length
+      ? el('ul', {}, texts.map((text) => el('li', { text })))
+      : el('p', { class: 'muted', text: t('none') });
+    return el('section', { class: 'dimension dim-' + name }, [el('h4', { text: t('dim.' + name) }), body]);
+  }
+
+  function releaseLine(release) {
+    if (!release) return null;
+    const link = el('a', { href: config.api.release + release.id, text: release.title });
+    const date = release.effective_date ? ' · ' + t('effective', { date: release.effective_date }) : '';
+    return el('p', { class: 'release-line' }, [
+      el('span', { class: 'label', text: t('release') }), link,
+      document.createTextNode(' (' + release.version + ')' + date),
+    ]);
+  }
+
+  function unitArticle(unit, release) {
+    const style = config.classStyles[unit.class];
+    const badge = el('span', { class: 'class-badge class-' + unit.class, text: t('class.' + unit.class) });
+    badge.style.background = style.fillColor;
+    badge.style.borderColor = style.color;
+    const facts = [el('span', { text: t('code', { code: unit.code }) })];
+    if (unit.elements && unit.elements.length) {
+      facts.push(el('span', { text: t('elements', { elements: unit.elements.join('、') }) }));
+    }
+    return el('article', { class: 'unit', 'data-code': unit.code }, [
+      el('header', {}, [badge, el('h3', { text: unit.name }), el('p', { class: 'facts' }, facts)]),
+      ...DIMENSIONS.map((name) => dimensionSection(name, unit.access[name])),
+      releaseLine(release),
+    ]);
+  }
+
+  function renderWhere(answer) {
+    const releases = {};
+    answer.release.forEach((r) => { releases[r.id] = r; });
+    const regionNames = ['province', 'city', 'county']
+      .filter((level) => answer.region[level])
+      .map((level) => config.regionNames[answer.region[level].code] || answer.region[level].name);
+    const children = [
+      el('h2', { text: t('point', { lon: answer.lon, lat: answer.lat }) }),
+      el('p', { class: 'region', text: t('region', { names: regionNames.join(t('region_separator')) }) }),
+      answer.demo ? demoNotice() : null,
+    ];
+    if (!answer.units.length) children.push(el('p', { class: 'no-unit', text: t('no_unit') }));
+    answer.units.forEach((unit) => children.push(unitArticle(unit, releases[unit.release_id])));
+    showCard(children);
+    highlightUnits(answer.units.map((u) => u.code));
+  }
+
+  async function lookup(lon, lat) {
+    if (marker) marker.remove();
+    marker = L.circleMarker([lat, lon], { radius: 7, color: '#111', weight: 2, fillColor: '#ffeb3b', fillOpacity: 1, pane: 'highlight' }).addTo(map);
+    showCard([el('p', { class: 'loading', text: t('loading') })]);
+    try {
+      renderWhere(await getJson(config.api.where, { lon, lat }));
+    } catch (error) {
+      showError(error);
+    }
+  }
+
+  async function showUnit(code) {
+    showCard([el('p', { class: 'loading', text: t('loading') })]);
+    try {
+      const feature = await getJson(config.api.unit + encodeURIComponent(code));
+      const unit = feature.properties;
+      showCard([unit.release && unit.release.demo ? demoNotice() : null, unitArticle(unit, unit.release)]);
+      highlightUnits([code]);
+      highlight.clearLayers();
+      const outline = L.geoJSON(feature, { pane: 'highlight', style: { color: '#111', weight: 3, fill: false } });
+      highlight.addLayer(outline);
+      map.fitBounds(outline.getBounds(), { maxZoom: 12 });
+    } catch (error) {
+      showError(error);
+    }
+  }
+
+  // --- ways to pick a place ---------------------------------------------------------------------
+
+  map.on('click', (event) => {
+    const lon = Number(event.latlng.lng.toFixed(6));
+    const lat = Number(event.latlng.lat.toFixed(6));
+    document.getElementById('lon').value = lon;
+    document.getElementById('lat').value = lat;
+    lookup(lon, lat);
+  });
+
+  function parseCoordinate(text) {
+    const value = Number(String(text).trim().replace('，', ','));
+    return String(text).trim() === '' ? NaN : value;
+  }
+
+  document.getElementById('coord-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const lon = parseCoordinate(document.getElementById('lon').value);
+    const lat = parseCoordinate(document.getElementById('lat').value);
+    if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) {
+      showCard([el('p', { class: 'error', role: 'alert', text: t('bad_coords') })]);
+      return;
+    }
+    map.setView([lat, lon], Math.max(map.getZoom(), 10));
+    lookup(lon, lat);
+  });
+
+  async function chooseCounty(option) {
+    const [w, s, e, n] = option.dataset.bbox.split(',').map(Number);
+    map.fitBounds([[s, w], [n, e]]);
+    highlight.clearLayers();
+    const county = countyLayers[option.value];
+    if (county) {
+      highlight.addLayer(L.geoJSON(county.feature, { pane: 'highlight', style: { color: '#0d47a1', weight: 3, fill: false } }));
+    }
+    try {
+      const page = await getJson(config.api.unitItems, { county_code: option.value, limit: 10000, f: 'json' });
+      const list = el('ul', {}, page.features.map((feature) => {
+        const props = feature.properties;
+        const swatch = el('span', { class: 'swatch' });
+        swatch.style.background = config.classStyles[props.class].fillColor;
+        const button = el('button', { type: 'button', class: 'unit-link', 'data-code': props.code }, [
+          swatch, el('span', { text: props.name }), el('small', { text: props.code }),
+        ]);
+        button.addEventListener('click', () => showUnit(props.code));
+        return el('li', {}, [button]);
+      }));
+      countyUnits.replaceChildren(
+        el('p', { class: 'county-count', text: t('county_units', { county: option.textContent, count: page.numberMatched }) }),
+        list,
+      );
+      countyUnits.hidden = false;
+    } catch (error) {
+      showError(error);
+    }
+  }
+
+  document.getElementById('county').addEventListener('change', (event) => {
+    const option = event.target.selectedOptions[0];
+    if (option && option.value) chooseCounty(option);
+    else countyUnits.hidden = true;
+  });
+
+  loadLayers();
+  // The map object, for pages that add layers later and for end-to-end tests.
+  window.ecozone = { map, lookup, showUnit };
+
+  // A shared link may carry a place: /?lon=112.55&lat=37.87
+  const params = new URLSearchParams(window.location.search);
+  if (params.has('lon') && params.has('lat')) {
+    const lon = parseCoordinate(params.get('lon'));
+    const lat = parseCoordinate(params.get('lat'));
+    if (Number.isFinite(lon) && Number.isFinite(lat)) {
+      document.getElementById('lon').value = lon;
+      document.getElementById('lat').value = lat;
+      lookup(lon, lat);
+    }
+  }
+})();

@@ -1,0 +1,100 @@
+"""The same verdicts through the CLI, the HTTP API and the reports (HTML and PDF)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import shapely
+import shapely.geometry
+from fastapi.testclient import TestClient
+
+from ecozone.api.app import create_app
+from ecozone.settings import Settings
+
+FENHE_SQUARE = shapely.box(112.50, 37.70, 112.52, 37.72)
+PROJECT = {
+    "type": "Feature",
+    "properties": {"name": "某焦化项目", "industry": "C2521", "nature": "new", "attributes": {}},
+    "geometry": shapely.geometry.mapping(FENHE_SQUARE),
+}
+
+
+@pytest.fixture
+def client(shanxi_engine):
+    return TestClient(create_app(Settings(), shanxi_engine))
+
+
+def test_api_screen_fetch_rerun_override(client):
+    response = client.post("/api/v1/screenings", json=PROJECT)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["verdict"] == "prohibited" and body["screening_id"]
+    stored = client.get(f"/api/v1/screenings/{body['screening_id']}").json()
+    assert stored["result"]["result_id"] == body["result_id"]
+    assert client.post(f"/api/v1/screenings/{body['screening_id']}/rerun").json()["same"] is True
+    override = client.post(
+        f"/api/v1/screenings/{body['screening_id']}/overrides",
+        json={"rule_id": "SX-001-SEVEN-RIVERS-HIGH-RISK", "reason": "测试更正"},
+    ).json()
+    assert override["overrides"][0]["reason"] == "测试更正"
+
+
+def test_api_html_and_pdf_reports(client):
+    html = client.post("/api/v1/screenings", params={"format": "html"}, json=PROJECT)
+    assert html.headers["content-type"].startswith("text/html")
+    assert "SX-001-SEVEN-RIVERS-HIGH-RISK" in html.text and "禁止" in html.text and "<svg" in html.text
+    english = client.post("/api/v1/screenings", params={"format": "html", "lang": "en"}, json=PROJECT)
+    assert "Prohibited" in english.text
+    pdf = client.post("/api/v1/screenings", params={"format": "pdf"}, json=PROJECT)
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    ("feature", "field"),
+    [
+        ({**PROJECT, "properties": {**PROJECT["properties"], "industry": "C2599x"}}, "industry"),
+        ({**PROJECT, "geometry": {"type": "Point", "coordinates": [116.4, 39.9]}}, "geometry"),
+        ({"type": "FeatureCollection", "features": []}, "type"),
+    ],
+)
+def test_api_bad_input_is_422_naming_the_field(client, feature, field):
+    response = client.post("/api/v1/screenings", json=feature)
+    assert response.status_code == 422 and response.json()["field"] == field
+
+
+def test_api_industry_lookup_suggests_near_matches(client):
+    assert client.get("/api/v1/industries", params={"q": "焦化"}).json()[0]["code"] == "2521"
+    response = client.get("/api/v1/industries/C2528")
+    assert response.status_code == 422 and response.json()["suggestions"]
+
+
+def _ecozone(args, engine):
+    env = {**os.environ, "ECOZONE_DATABASE_URL": engine.url.render_as_string(hide_password=False), "ECOZONE_LOG_JSON": "false"}
+    return subprocess.run([sys.executable, "-m", "ecozone.cli", *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_cli_screen_json_and_pdf_in_chinese(shanxi_engine, tmp_path):
+    path = tmp_path / "project.geojson"
+    path.write_text(json.dumps(PROJECT, ensure_ascii=False), encoding="utf-8")
+    result = _ecozone(["screen", str(path), "--format", "json"], shanxi_engine)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["verdict"] == "prohibited"
+    pdf = tmp_path / "report.pdf"
+    made = _ecozone(["screen", str(path), "--format", "pdf", "--out", str(pdf)], shanxi_engine)
+    assert made.returncode == 0, made.stderr
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.replace("\n", "")
+    assert "建设项目生态环境分区管控符合性研判报告" in text and "太原盆地不再新增独立焦化项目" in text
+    png = tmp_path / "page"
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(png)], check=True)
+    assert (tmp_path / "page-01.png").stat().st_size > 5_000
+
+
+def test_cli_screen_bad_file_exits_2(shanxi_engine, tmp_path):
+    path = tmp_path / "broken.geojson"
+    path.write_text("{not json", encoding="utf-8")
+    result = _ecozone(["screen", str(path)], shanxi_engine)
+    assert result.returncode == 2 and "broken.geojson is not a readable GeoJSON file" in result.stderr
