@@ -13,7 +13,7 @@ from ecozone.store.engine import alembic_config, migrate
 
 TABLES = {
     "regions", "reference_features", "releases", "control_units", "access_entries", "rules", "audit_log",
-    "screenings", "screening_overrides", "indicator_observations", "rule_files",
+    "screenings", "screening_overrides", "indicator_observations", "rule_files", "users", "user_sessions",
 }
 
 

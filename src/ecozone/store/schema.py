@@ -198,3 +198,25 @@ rule_files = Table(
     Column("sha256", String(64), nullable=False),
     UniqueConstraint("release_id", "name"),
 )
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("display_name", String(128), nullable=False, default=""),
+    Column("password_hash", String(256), nullable=False),
+    Column("roles", JSON, nullable=False, default=list, comment="editor | filer | publisher | reviewer | planner | monitor | admin"),
+    Column("jurisdiction_code", String(6), ForeignKey("regions.code"), nullable=True, comment="region the user works for"),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+user_sessions = Table(
+    "user_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True, comment="sha256 of the bearer token / cookie value"),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
