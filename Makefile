@@ -39,6 +39,7 @@ test: install-test
 	$(PY) -m pytest
 
 bench: install-test ## speed and memory figures, side by side with their peers
+	$(PIP) install -q -e ".[test,bench]"
 	$(PY) -m benchmarks.run
 
 clean:

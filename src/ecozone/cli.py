@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ecozone.errors import EcozoneError
+from ecozone.errors import BadInput, EcozoneError
 from ecozone.logging import configure_logging
 from ecozone.settings import get_settings
 from ecozone.store.engine import check_schema, make_engine, migrate
@@ -603,6 +603,104 @@ def screen(
         _write_report(result, format, out, lang, service, screening_id)
 
     run(_screen)
+
+
+@app.command("screen-batch")
+def screen_batch_command(
+    file: Annotated[Path, typer.Argument(help="GeoPackage, GeoJSON or CSV (lon/lat or wkt columns) of projects")],
+    out: Annotated[Path, typer.Option(help="Result table: .csv, .gpkg or .geojson")],
+    as_of: AsOfOption = None,
+    crs: Annotated[str | None, typer.Option(help="CRS of the input when not lon/lat")] = None,
+    format: FormatOption = OutputFormat.table,
+) -> None:
+    """Screen many projects (e.g. all parcels of a planned park); write a table and print a summary."""
+    from ecozone.screening.batch import read_batch, screen_batch, write_batch
+
+    def _batch():
+        features, file_crs = read_batch(file)
+        result = screen_batch(_screening_service().screener(as_of.date() if as_of else None), features, crs or file_crs)
+        write_batch(out, result)
+        return result.summary()
+
+    summary = run(_batch)
+    if format == OutputFormat.json:
+        emit_json(summary)
+        return
+    console.print(f"wrote {out}: {summary['projects']} projects")
+    table = Table("verdict", "projects")
+    for verdict, count in summary["by_verdict"].items():
+        table.add_row(verdict, str(count))
+    console.print(table)
+    by_class = Table("unit class", "verdicts")
+    for unit_class, counts in summary["by_unit_class"].items():
+        by_class.add_row(unit_class, ", ".join(f"{k} {v}" for k, v in counts.items()))
+    console.print(by_class)
+
+
+@app.command("site")
+def site_command(
+    industry: Annotated[str, typer.Option(help="GB/T 4754-2017 code, e.g. C2521")],
+    region: Annotated[str, typer.Option(help="GB/T 2260 code of a county or city")],
+    out: Annotated[Path, typer.Option(help="Areas by verdict: .geojson or .gpkg")],
+    nature: Annotated[str, typer.Option(help="new | expand | rebuild | relocate | upgrade")] = "new",
+    attributes: Annotated[str | None, typer.Option(help='Project attributes as JSON, e.g. {"in_park": true}')] = None,
+    as_of: AsOfOption = None,
+    format: FormatOption = OutputFormat.table,
+) -> None:
+    """Siting (选址): where in a county or city such a project would be compliant, restricted or prohibited."""
+    from ecozone.geo.crs import STORAGE_CRS
+    from ecozone.geo.io import write_vector
+    from ecozone.screening.siting import site
+
+    def _site():
+        screener = _screening_service().screener(as_of.date() if as_of else None)
+        target = screener.snapshot.regions.by_code.get(region)
+        if target is None:
+            raise BadInput(f"region {region!r} is not a known GB/T 2260 code", field="region", value=region)
+        result = site(screener, target, industry, nature, json.loads(attributes) if attributes else None)
+        if out.suffix.lower() == ".geojson":
+            out.write_text(json.dumps(result.to_feature_collection(), ensure_ascii=False), encoding="utf-8")
+        else:
+            if out.exists():
+                out.unlink()
+            write_vector(out, [a.geometry for a in result.areas], {"verdict": [a.verdict for a in result.areas], "area_m2": [a.area_m2 for a in result.areas], "rules": [",".join(a.rules) for a in result.areas]}, STORAGE_CRS, layer="siting")
+        return result
+
+    result = run(_site)
+    if format == OutputFormat.json:
+        emit_json({"summary": result.summary(), "region": result.region.summary()})
+        return
+    table = Table("verdict", "area km²")
+    for verdict, area in result.summary().items():
+        table.add_row(verdict, f"{area / 1e6:,.2f}")
+    console.print(f"{result.region.name} ({result.region.code}), wrote {out}")
+    console.print(table)
+
+
+@app.command("compare-routes")
+def compare_routes_command(
+    file: Annotated[Path, typer.Argument(help="GeoJSON FeatureCollection of alternative line routes")],
+    as_of: AsOfOption = None,
+    format: FormatOption = OutputFormat.table,
+) -> None:
+    """Compare alternative routes of a line project: length per unit class and findings."""
+    from ecozone.screening.project_input import project_from_feature
+    from ecozone.screening.siting import compare_routes
+
+    def _compare():
+        data = json.loads(file.read_text(encoding="utf-8"))
+        routes = [project_from_feature(f, data.get("crs")) for f in data.get("features", [])]
+        return compare_routes(_screening_service().screener(as_of.date() if as_of else None), routes)
+
+    rows = run(_compare)
+    if format == OutputFormat.json:
+        emit_json(rows)
+        return
+    table = Table("route", "length m", "优先保护 m", "重点管控 m", "一般管控 m", "verdict", "findings")
+    for row in rows:
+        by_class = row["length_by_class_m"]
+        table.add_row(row["name"], f"{row['length_m']:,.0f}", *(f"{v:,.0f}" for v in by_class.values()), row["verdict"], str(len(row["findings"])))
+    console.print(table)
 
 
 @screening_app.command("show")

@@ -32,3 +32,9 @@ def test_locate_points_vectorized():
     for lon, lat, pos in zip(lons, lats, located, strict=True):
         hits = index.query_point(lon, lat)
         assert pos == (hits[0] if hits else -1)
+
+
+def test_locate_points_picks_the_lowest_position_where_geometries_overlap():
+    index = GeometryIndex([shapely.box(0, 0, 2, 2), shapely.box(1, 1, 3, 3), shapely.box(0, 0, 1.5, 1.5)])
+    assert index.query_point(1.2, 1.2) == [0, 1, 2]
+    assert index.locate_points(np.array([1.2, 2.5, 9.0]), np.array([1.2, 2.5, 9.0])).tolist() == [0, 1, -1]

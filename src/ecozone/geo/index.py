@@ -53,6 +53,11 @@ class GeometryIndex:
         points = shapely.points(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
         point_idx, geom_idx = self._tree.query(points, predicate="intersects")
         result = np.full(len(points), -1, dtype=np.int64)
-        # Reverse so the lowest geometry position wins where units touch on a boundary.
-        result[point_idx[::-1]] = geom_idx[::-1]
+        # The tree returns hits in tree order: sort by (point, position) and keep each point's
+        # first, so the lowest position wins where units touch on a boundary.
+        order = np.lexsort((geom_idx, point_idx))
+        point_idx, geom_idx = point_idx[order], geom_idx[order]
+        first = np.ones(len(point_idx), dtype=bool)
+        first[1:] = point_idx[1:] != point_idx[:-1]
+        result[point_idx[first]] = geom_idx[first]
         return result

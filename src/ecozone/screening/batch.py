@@ -1,0 +1,168 @@
+"""Batch screening: many projects from a GeoPackage, GeoJSON or CSV (lon/lat or WKT columns),
+each screened against the same snapshot, written back as a table with a summary."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import shapely
+import shapely.geometry
+from rich.progress import Progress
+
+from ecozone.errors import BadInput, EcozoneError
+from ecozone.geo.crs import STORAGE_CRS
+from ecozone.geo.io import read_vector, write_vector
+from ecozone.screening.engine import Screener
+from ecozone.screening.project_input import project_from_feature
+
+PROJECT_FIELDS = ("name", "industry", "nature")
+
+
+@dataclass
+class BatchRow:
+    index: int
+    name: str
+    geometry: shapely.Geometry | None
+    verdict: str | None = None
+    units: list[str] = field(default_factory=list)
+    classes: list[int] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
+    result_id: str = ""
+    error: str = ""
+
+
+@dataclass
+class BatchResult:
+    rows: list[BatchRow]
+
+    def summary(self) -> dict:
+        """Counts by verdict, and by verdict within each unit class a project touches."""
+        by_verdict = Counter(r.verdict or "error" for r in self.rows)
+        by_class: dict[str, Counter] = {}
+        for row in self.rows:
+            for unit_class in row.classes:
+                by_class.setdefault(str(unit_class), Counter())[row.verdict or "error"] += 1
+        return {"projects": len(self.rows), "by_verdict": dict(by_verdict), "by_unit_class": {k: dict(v) for k, v in sorted(by_class.items())}}
+
+
+def _attributes(row: dict) -> dict:
+    """Attribute columns: an ``attributes`` JSON column and/or ``attr_<name>`` columns."""
+    attributes = {}
+    raw = row.get("attributes")
+    if raw not in (None, ""):
+        attributes.update(json.loads(raw) if isinstance(raw, str) else raw)
+    for key, value in row.items():
+        if key.startswith("attr_") and value not in (None, ""):
+            attributes[key[5:]] = _typed(value)
+    return attributes
+
+
+def _typed(value):
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in {"true", "false", "是", "否"}:
+            return lowered in {"true", "是"}
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _csv_features(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    features = []
+    for i, row in enumerate(rows, start=2):
+        if row.get("wkt"):
+            try:
+                geometry = shapely.from_wkt(row["wkt"])
+            except shapely.errors.GEOSException as exc:
+                raise BadInput(f"{path.name} line {i}: wkt is not valid WKT: {exc}", field="wkt", row=i) from exc
+        elif row.get("lon") not in (None, "") and row.get("lat") not in (None, ""):
+            try:
+                geometry = shapely.Point(float(row["lon"]), float(row["lat"]))
+            except ValueError as exc:
+                raise BadInput(f"{path.name} line {i}: lon/lat {row['lon']!r}, {row['lat']!r} are not numbers", field="lon,lat", row=i) from exc
+        else:
+            raise BadInput(f"{path.name} line {i}: needs a wkt column or lon and lat columns", field="geometry", row=i)
+        features.append(_feature(row, geometry))
+    return features
+
+
+def _feature(row: dict, geometry: shapely.Geometry) -> dict:
+    properties = {k: row.get(k) for k in PROJECT_FIELDS if row.get(k) not in (None, "")}
+    properties["attributes"] = _attributes(row)
+    return {"type": "Feature", "properties": properties, "geometry": shapely.geometry.mapping(geometry)}
+
+
+def read_batch(path: Path) -> tuple[list[dict], str | None]:
+    """Project Features from a CSV, GeoJSON or GeoPackage, and the file's CRS."""
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        return _csv_features(path), None
+    table = read_vector(path)
+    return [
+        _feature(table.row(i), g) for i, g in enumerate(table.geometries) if g is not None
+    ], table.crs
+
+
+def screen_batch(screener: Screener, features: list[dict], crs: str | None = None, progress: bool = True) -> BatchResult:
+    """Screen every project; a bad one is reported in its row, the others still run."""
+    rows = []
+    with Progress(disable=not progress, transient=True) as bar:
+        task = bar.add_task("screening projects", total=len(features))
+        for i, feature in enumerate(features):
+            name = str((feature.get("properties") or {}).get("name") or f"#{i + 1}")
+            try:
+                result = screener.screen(project_from_feature(feature, crs))
+            except EcozoneError as exc:
+                rows.append(BatchRow(i, name, shapely.geometry.shape(feature["geometry"]) if feature.get("geometry") else None, error=exc.message))
+            else:
+                rows.append(
+                    BatchRow(
+                        i,
+                        name,
+                        result.project.project.geometry,
+                        result.verdict,
+                        [o.unit.code for o in result.overlay.units],
+                        sorted({int(o.unit.unit_class) for o in result.overlay.units}),
+                        [f.rule.id for f in result.evaluation.findings],
+                        result.result_id,
+                    )
+                )
+            bar.advance(task)
+    return BatchResult(rows)
+
+
+def _columns(result: BatchResult) -> dict[str, list]:
+    return {
+        "name": [r.name for r in result.rows],
+        "verdict": [r.verdict or "" for r in result.rows],
+        "units": [",".join(r.units) for r in result.rows],
+        "unit_classes": [",".join(map(str, r.classes)) for r in result.rows],
+        "findings": [",".join(r.findings) for r in result.rows],
+        "result_id": [r.result_id for r in result.rows],
+        "error": [r.error for r in result.rows],
+    }
+
+
+def write_batch(path: Path, result: BatchResult) -> None:
+    """Write the table: CSV (with WKT) or GeoPackage/GeoJSON (with geometry)."""
+    path = Path(path)
+    columns = _columns(result)
+    if path.suffix.lower() == ".csv":
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([*columns, "wkt"])
+            for i, row in enumerate(result.rows):
+                writer.writerow([columns[c][i] for c in columns] + [row.geometry.wkt if row.geometry is not None else ""])
+        return
+    if path.exists():
+        path.unlink()
+    usable = [i for i, r in enumerate(result.rows) if r.geometry is not None]
+    write_vector(path, [result.rows[i].geometry for i in usable], {k: [v[i] for i in usable] for k, v in columns.items()}, STORAGE_CRS, layer="screenings")

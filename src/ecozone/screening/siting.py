@@ -1,0 +1,175 @@
+"""Siting (选址选线): where in a county or city a project of given industry, nature and
+attributes would be compliant, restricted, prohibited or need review; and route comparison.
+
+The region is cut into pieces inside which every rule decides the same way: the units in force
+(each rule on unit classes or codes holds on a whole unit) further split by the distance bands
+and zones of the rules that apply to features. Each piece is then screened at an interior point
+and pieces are merged by verdict. Metric work (bands, areas) in a projected CRS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+import shapely.geometry
+
+from ecozone.errors import BadInput
+from ecozone.geo.metric import metric_crs_for, to_metric, from_metric
+from ecozone.geo.regions import Region
+from ecozone.screening.engine import VERDICT_NAMES_ZH, Screener
+from ecozone.screening.project_input import ProjectInput
+from ecozone.zoning.evaluator import make_project
+from ecozone.zoning.model import UnitClass
+
+VERDICTS = ("prohibited", "restricted", "review", "compliant")
+# Slivers below this area (m²) come from cutting along shared edges; they are dropped.
+SLIVER_M2 = 1.0
+
+
+@dataclass
+class SitingArea:
+    verdict: str
+    geometry: shapely.Geometry
+    area_m2: float
+    rules: list[str]
+
+
+@dataclass
+class SitingResult:
+    region: Region
+    areas: list[SitingArea]
+    screener: Screener
+
+    def summary(self) -> dict[str, float]:
+        totals = dict.fromkeys(VERDICTS, 0.0)
+        for area in self.areas:
+            totals[area.verdict] += area.area_m2
+        return {k: round(v, 1) for k, v in totals.items()}
+
+    def to_feature_collection(self) -> dict:
+        snapshot = self.screener.snapshot
+        return {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": shapely.geometry.mapping(shapely.set_precision(a.geometry, 1e-6)),
+                    "properties": {
+                        "verdict": a.verdict,
+                        "verdict_name": VERDICT_NAMES_ZH[a.verdict],
+                        "area_m2": round(a.area_m2, 1),
+                        "rules": a.rules,
+                    },
+                }
+                for a in self.areas
+            ],
+            "summary": self.summary(),
+            "region": self.region.summary(),
+            "release": [r.summary() for r in snapshot.releases],
+            "as_of": snapshot.as_of.isoformat(),
+            "demo": snapshot.demo,
+        }
+
+
+def _band_geometries(screener: Screener, region: shapely.Geometry) -> list[shapely.Geometry]:
+    """Every distance band or zone a rule uses, clipped to the region (lon/lat)."""
+    catalog = screener.catalog
+    crs = metric_crs_for(region)
+    bands = []
+    seen: set[tuple[tuple[int, ...], float]] = set()
+    for rule in screener.rulebook.rules:
+        for place in rule.where:
+            if place.features is None:
+                continue
+            indices = catalog.select(place.features).indices
+            distance = screener.evaluator.distance_of(place)
+            key = (tuple(indices), distance)
+            if not indices or key in seen:
+                continue
+            seen.add(key)
+            geoms = [catalog.feature(i).geometry for i in indices]
+            nearby = [g for g in geoms if g.intersects(shapely.buffer(region, 0.1))]
+            if not nearby:
+                continue
+            if distance > 0:
+                band = from_metric(shapely.buffer(to_metric(shapely.union_all(nearby), crs), distance, quad_segs=4), crs)
+            else:
+                band = shapely.union_all([g for g in nearby if shapely.get_dimensions(g) == 2] or [shapely.Polygon()])
+            band = shapely.intersection(band, region)
+            if not band.is_empty and shapely.get_dimensions(band) == 2:
+                bands.append(band)
+    return bands
+
+
+def _split(pieces: list[shapely.Geometry], band: shapely.Geometry) -> list[shapely.Geometry]:
+    out = []
+    for piece in pieces:
+        if not piece.intersects(band):
+            out.append(piece)
+            continue
+        out.extend(p for p in (shapely.intersection(piece, band), shapely.difference(piece, band)) if not p.is_empty)
+    return out
+
+
+def _polygonal(geometry: shapely.Geometry) -> list[shapely.Geometry]:
+    return [p for p in shapely.get_parts(geometry) if p.geom_type == "Polygon" and not p.is_empty]
+
+
+def site(screener: Screener, region: Region, industry: str, nature: str = "new", attributes: dict | None = None) -> SitingResult:
+    """Split ``region`` by the verdict a project of this kind would get at each place."""
+    template = make_project(region.geometry.representative_point(), industry=industry, nature=nature, attributes=attributes)
+    pieces = []
+    for unit in screener.snapshot.units_intersecting(region.geometry):
+        pieces.extend(_polygonal(shapely.intersection(unit.geometry, region.geometry)))
+    if not pieces:
+        raise BadInput(f"no control unit in force in {region.name} ({region.code})", field="region", value=region.code)
+    for band in _band_geometries(screener, region.geometry):
+        pieces = _split(pieces, band)
+    crs = metric_crs_for(region.geometry)
+    polygons = [p for piece in pieces for p in _polygonal(piece)]
+    areas = shapely.area(to_metric(np.asarray(polygons, dtype=object), crs))
+    by_verdict: dict[str, list[shapely.Geometry]] = {v: [] for v in VERDICTS}
+    rules_by_verdict: dict[str, set[str]] = {v: set() for v in VERDICTS}
+    for polygon, area in zip(polygons, areas, strict=True):
+        if area < SLIVER_M2:
+            continue
+        point = shapely.point_on_surface(polygon)
+        project = ProjectInput(
+            project=make_project(point, industry=template.industry, nature=nature, attributes=attributes),
+            feature={},
+            source_crs="EPSG:4490",
+        )
+        result = screener.screen(project)
+        by_verdict[result.verdict].append(polygon)
+        rules_by_verdict[result.verdict].update(f.rule.id for f in result.evaluation.findings)
+    merged = []
+    for verdict in VERDICTS:
+        if by_verdict[verdict]:
+            geometry = shapely.union_all(by_verdict[verdict])
+            merged.append(SitingArea(verdict, geometry, float(shapely.area(to_metric(geometry, crs))), sorted(rules_by_verdict[verdict])))
+    return SitingResult(region=region, areas=merged, screener=screener)
+
+
+def compare_routes(screener: Screener, routes: list[ProjectInput]) -> list[dict]:
+    """For alternative line routes: length in each unit class and the findings of each."""
+    rows = []
+    for route in routes:
+        if shapely.get_dimensions(route.project.geometry) != 1:
+            raise BadInput(f"route {route.project.name or '?'} is not a line", field="geometry", value=route.project.geometry.geom_type)
+        result = screener.screen(route)
+        by_class = {c.name_zh: 0.0 for c in UnitClass}
+        for overlap in result.overlay.units:
+            by_class[overlap.unit.unit_class.name_zh] += overlap.amount
+        rows.append(
+            {
+                "name": route.project.name,
+                "length_m": round(result.overlay.project_amount, 1),
+                "length_by_class_m": {k: round(v, 1) for k, v in by_class.items()},
+                "verdict": result.verdict,
+                "findings": [f.rule.id for f in result.evaluation.findings],
+                "result_id": result.result_id,
+            }
+        )
+    return rows
