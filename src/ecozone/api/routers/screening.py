@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi import APIRouter, Body, Depends, File, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
+from ecozone.errors import BadInput
 from ecozone.i18n import check_language
+from ecozone.screening.batch import read_batch, screen_batch
 from ecozone.screening.project_input import project_from_feature
 from ecozone.screening.report import render_report_html, render_report_pdf, triggering_features
 from ecozone.screening.service import ScreeningService
+from ecozone.screening.siting import compare_routes, site
 from ecozone.zoning.industries import get_industry, search_industries
 from ecozone.zoning.inforce import load_snapshot_of
 
@@ -104,3 +109,55 @@ def industries(q: str = Query(..., min_length=1, description="e.g. 25, C2521 or 
 def industry(code: str) -> dict:
     h = get_industry(code)
     return {"code": h.code, "full_code": h.full_code, "name": h.name, "level": h.level}
+
+
+@router.post("/siting", summary="Where in a county or city a project would be compliant, restricted or prohibited (GeoJSON)")
+def siting(
+    industry: str = Body(..., description="GB/T 4754-2017 code"),
+    region: str = Body(..., description="GB/T 2260 code of a county or city"),
+    nature: str = Body("new"),
+    attributes: dict[str, Any] | None = Body(None),
+    as_of: dt.date | None = Query(None),
+    service: ScreeningService = Depends(get_service),
+) -> dict:
+    screener = service.screener(as_of)
+    target = screener.snapshot.regions.by_code.get(region)
+    if target is None:
+        raise BadInput(f"region {region!r} is not a known GB/T 2260 code", field="region", value=region)
+    return site(screener, target, industry, nature, attributes).to_feature_collection()
+
+
+@router.post("/routes/compare", summary="Compare alternative line routes: length per unit class and findings")
+def routes_compare(
+    collection: dict[str, Any] = Body(..., description="FeatureCollection of alternative routes (LineStrings)"),
+    as_of: dt.date | None = Query(None),
+    service: ScreeningService = Depends(get_service),
+) -> list[dict]:
+    features = collection.get("features") or []
+    if collection.get("type") != "FeatureCollection" or len(features) < 1:
+        raise BadInput("send a FeatureCollection of one or more route Features", field="type", value=collection.get("type"))
+    routes = [project_from_feature(f, collection.get("crs")) for f in features]
+    return compare_routes(service.screener(as_of), routes)
+
+
+@router.post("/screenings/batch", summary="Screen every project of an uploaded CSV, GeoJSON or GeoPackage")
+async def screenings_batch(
+    file: UploadFile = File(..., description=".csv (lon/lat or wkt), .geojson or .gpkg"),
+    as_of: dt.date | None = Query(None),
+    service: ScreeningService = Depends(get_service),
+) -> dict:
+    suffix = Path(file.filename or "upload").suffix.lower()
+    if suffix not in {".csv", ".geojson", ".json", ".gpkg"}:
+        raise BadInput(f"file {file.filename!r}: send .csv, .geojson or .gpkg", field="file", value=file.filename)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(await file.read())
+        features, crs = read_batch(path)
+    result = screen_batch(service.screener(as_of), features, crs, progress=False)
+    return {
+        "summary": result.summary(),
+        "rows": [
+            {"name": r.name, "verdict": r.verdict, "units": r.units, "unit_classes": r.classes, "findings": r.findings, "result_id": r.result_id, "error": r.error}
+            for r in result.rows
+        ],
+    }

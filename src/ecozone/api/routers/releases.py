@@ -1,0 +1,61 @@
+"""Published releases for everyone: list, one release, and what changed between two.
+
+Drafts and releases still in the filing workflow are never shown here; staff see them through
+the staff routes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from ecozone.errors import NotFound
+from ecozone.store import releases as release_store
+from ecozone.zoning import releases as workflow
+from ecozone.zoning.model import Release
+
+router = APIRouter(prefix="/api/v1", tags=["releases"])
+
+
+def _engine(request: Request):
+    return request.app.state.engine
+
+
+def public_release(engine, release_id: int) -> Release:
+    """A published or superseded release; anything else is ``NotFound`` to the public."""
+    with engine.connect() as conn:
+        release = release_store.get_release(conn, release_id)
+    if release.status.value not in release_store.EVER_IN_FORCE:
+        raise NotFound(f"release {release_id} does not exist", field="release", value=release_id)
+    return release
+
+
+@router.get("/releases", summary="Published releases, newest first per jurisdiction")
+def list_releases(jurisdiction: str | None = Query(None), engine=Depends(_engine)) -> list[dict]:
+    with engine.connect() as conn:
+        rows = [
+            (r, release_store.count_units(conn, r.id))
+            for r in release_store.list_releases(conn, jurisdiction)
+            if r.status.value in release_store.EVER_IN_FORCE
+        ]
+    return [{**r.summary(), "kind": r.kind.value, "reason": r.reason, "issuer": r.issuer, "units": n} for r, n in rows]
+
+
+@router.get("/releases/{release_id}", summary="One published release with its notice")
+def get_release(release_id: int, engine=Depends(_engine)) -> dict:
+    release = public_release(engine, release_id)
+    previous = workflow.previous_release(engine, release)
+    return {
+        **release.summary(),
+        "kind": release.kind.value,
+        "reason": release.reason,
+        "issuer": release.issuer,
+        "notice": release.notice,
+        "previous": previous.id if previous else None,
+    }
+
+
+@router.get("/releases/{release_a}/diff/{release_b}", summary="What changed from release A to release B")
+def diff_releases(release_a: int, release_b: int, format: str = Query("json", pattern="^(json|geojson)$"), engine=Depends(_engine)) -> dict:
+    public_release(engine, release_a)
+    public_release(engine, release_b)
+    diff = workflow.diff(engine, release_a, release_b)
+    return diff.to_feature_collection() if format == "geojson" else diff.to_dict()

@@ -1,0 +1,133 @@
+"""Siting, route comparison and batch screening on the demonstration release."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import shapely
+import shapely.geometry
+from fastapi.testclient import TestClient
+from pyproj import Geod
+
+from ecozone.api.app import create_app
+from ecozone.screening.service import ScreeningService
+from ecozone.screening.siting import site
+from ecozone.settings import Settings
+
+
+@pytest.fixture
+def service(shanxi_engine):
+    return ScreeningService(shanxi_engine)
+
+
+def test_siting_splits_a_county_and_covers_it(service):
+    screener = service.screener()
+    tunliu = screener.snapshot.regions.by_code["140405"]
+    result = site(screener, tunliu, "C3211", "new")  # 铜冶炼: barred from the 绛河 valley
+    summary = result.summary()
+    county_area = abs(Geod(ellps="GRS80").geometry_area_perimeter(tunliu.geometry)[0])
+    assert sum(summary.values()) == pytest.approx(county_area, rel=0.01)
+    assert summary["prohibited"] > 0
+    prohibited = next(a for a in result.areas if a.verdict == "prohibited")
+    assert "TL-003-JIANGHE-VALLEY-SMELTING" in prohibited.rules
+    # A point screened inside a prohibited area gets that verdict.
+    point = shapely.point_on_surface(prohibited.geometry)
+    answer, _ = service.screen(
+        {"type": "Feature", "properties": {"industry": "C3211", "nature": "new"}, "geometry": shapely.geometry.mapping(point)},
+        store=False,
+    )
+    assert answer.verdict == "prohibited"
+
+
+def test_software_office_is_mostly_compliant(service):
+    screener = service.screener()
+    result = site(screener, screener.snapshot.regions.by_code["140405"], "I6510", "new")
+    summary = result.summary()
+    assert summary["compliant"] > summary["prohibited"]
+
+
+@pytest.fixture
+def client(shanxi_engine):
+    return TestClient(create_app(Settings(), shanxi_engine))
+
+
+def test_siting_api_returns_geojson_by_verdict(client):
+    body = client.post("/api/v1/siting", json={"industry": "C2521", "region": "140110"}).json()
+    assert body["type"] == "FeatureCollection" and body["region"]["code"] == "140110"
+    assert {f["properties"]["verdict"] for f in body["features"]} <= {"prohibited", "restricted", "review", "compliant"}
+    assert body["summary"]["prohibited"] > 0
+    assert client.post("/api/v1/siting", json={"industry": "C2521", "region": "999999"}).status_code == 422
+
+
+def test_route_comparison_reports_length_per_class(client):
+    routes = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"name": "北线", "industry": "G5410", "nature": "new"},
+             "geometry": {"type": "LineString", "coordinates": [[112.45, 37.75], [112.60, 37.75]]}},
+            {"type": "Feature", "properties": {"name": "南线", "industry": "G5410", "nature": "new"},
+             "geometry": {"type": "LineString", "coordinates": [[112.45, 37.65], [112.60, 37.65]]}},
+        ],
+    }
+    rows = client.post("/api/v1/routes/compare", json=routes).json()
+    assert [r["name"] for r in rows] == ["北线", "南线"]
+    for row in rows:
+        assert sum(row["length_by_class_m"].values()) == pytest.approx(row["length_m"], abs=1.0)
+    point = {"type": "FeatureCollection", "features": [{**routes["features"][0], "geometry": {"type": "Point", "coordinates": [112.5, 37.7]}}]}
+    response = client.post("/api/v1/routes/compare", json=point)
+    assert response.status_code == 422 and "is not a line" in response.json()["message"]
+
+
+def _csv(rows: list[dict]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+BATCH = [
+    {"name": "地块1", "industry": "C2521", "nature": "new", "lon": "112.51", "lat": "37.71", "attr_in_park": "false"},
+    {"name": "地块2", "industry": "I6510", "nature": "new", "lon": "113.35", "lat": "38.20", "attr_in_park": ""},
+    {"name": "地块3", "industry": "C2521", "nature": "new", "lon": "116.40", "lat": "39.90", "attr_in_park": ""},
+]
+
+
+def test_batch_api_summarises_by_verdict_and_unit_class(client):
+    body = client.post("/api/v1/screenings/batch", files={"file": ("parcels.csv", _csv(BATCH), "text/csv")}).json()
+    assert body["summary"]["projects"] == 3
+    verdicts = [r["verdict"] for r in body["rows"]]
+    assert verdicts[0] == "prohibited" and verdicts[2] is None
+    assert "outside the territory" in body["rows"][2]["error"]
+    assert body["summary"]["by_verdict"]["error"] == 1
+
+
+def test_batch_cli_writes_a_geopackage(shanxi_engine, tmp_path):
+    import pyogrio
+
+    source = tmp_path / "parcels.csv"
+    source.write_bytes(_csv(BATCH[:2]))
+    out = tmp_path / "result.gpkg"
+    env = {**os.environ, "ECOZONE_DATABASE_URL": shanxi_engine.url.render_as_string(hide_password=False), "ECOZONE_LOG_JSON": "false"}
+    done = subprocess.run([sys.executable, "-m", "ecozone.cli", "screen-batch", str(source), "--out", str(out), "-f", "json"],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["by_verdict"] == {"prohibited": 1, "compliant": 1}
+    _meta, _fids, _geoms, fields = pyogrio.raw.read(out)
+    assert list(fields[1]) == ["prohibited", "compliant"]
+
+
+def test_public_release_api_hides_drafts_and_diffs(client, shanxi_engine):
+    releases = client.get("/api/v1/releases").json()
+    assert len(releases) >= 12 and all(r["status"] in {"published", "superseded"} for r in releases)
+    first = releases[0]["id"]
+    assert client.get(f"/api/v1/releases/{first}").json()["id"] == first
+    diff = client.get(f"/api/v1/releases/{first}/diff/{first}").json()
+    assert diff["units"] == []
+    assert client.get("/api/v1/releases/99999").status_code == 404
