@@ -703,6 +703,32 @@ def compare_routes_command(
     console.print(table)
 
 
+@release_app.command("tracking")
+def release_tracking(
+    year: Annotated[int, typer.Option(help="Year to track (zoning as in force on 31 December)")],
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="table, json, html or pdf")] = ReportFormat.table,
+    out: Annotated[Path | None, typer.Option(help="Write the report here (html, pdf)")] = None,
+    lang: Annotated[str, typer.Option(help="zh or en")] = "zh",
+) -> None:
+    """Yearly tracking of the zoning (年度跟踪): units and areas by class, releases, use in screenings."""
+    from ecozone.zoning.tracking import tracking, tracking_html, tracking_pdf
+
+    data = run(lambda: tracking(engine_from_settings(), year))
+    if format == ReportFormat.json:
+        emit_json(data)
+    elif format in (ReportFormat.html, ReportFormat.pdf):
+        if out is None:
+            raise typer.BadParameter("html and pdf reports need --out PATH", param_hint="--out")
+        out.write_bytes(tracking_html(data, lang).encode("utf-8") if format == ReportFormat.html else tracking_pdf(data, lang))
+        console.print(f"wrote {out}")
+    else:
+        table = Table("class", "units", "area km²")
+        for row in data["totals"].values():
+            table.add_row(row["name"], str(row["units"]), f"{row['area_km2']:,.2f}")
+        console.print(table)
+        console.print(f"releases issued in {year}: {len(data['releases'])}; screenings: {data['screenings']['total']}")
+
+
 @screening_app.command("show")
 def screening_show(screening_id: str) -> None:
     """A stored answer with who asked, when, and reviewers' overrides (JSON)."""

@@ -6,11 +6,14 @@ the staff routes."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
 
 from ecozone.errors import NotFound
+from ecozone.i18n import check_language
 from ecozone.store import releases as release_store
 from ecozone.zoning import releases as workflow
 from ecozone.zoning.model import Release
+from ecozone.zoning.tracking import tracking, tracking_html, tracking_pdf
 
 router = APIRouter(prefix="/api/v1", tags=["releases"])
 
@@ -59,3 +62,18 @@ def diff_releases(release_a: int, release_b: int, format: str = Query("json", pa
     public_release(engine, release_b)
     diff = workflow.diff(engine, release_a, release_b)
     return diff.to_feature_collection() if format == "geojson" else diff.to_dict()
+
+
+@router.get("/tracking", summary="Yearly tracking of the zoning (年度跟踪): JSON, HTML or PDF")
+def zoning_tracking(
+    year: int = Query(..., ge=2000, le=2100),
+    format: str = Query("json", pattern="^(json|html|pdf)$"),
+    lang: str = Query("zh"),
+    engine=Depends(_engine),
+):
+    data = tracking(engine, year)
+    if format == "html":
+        return HTMLResponse(tracking_html(data, check_language(lang)))
+    if format == "pdf":
+        return Response(tracking_pdf(data, check_language(lang)), media_type="application/pdf")
+    return data
