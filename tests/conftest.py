@@ -8,6 +8,7 @@ missing or unreachable PostGIS fails the test instead.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import uuid
@@ -24,6 +25,20 @@ from ecozone.store.engine import make_engine, migrate
 
 POSTGIS_URL = os.environ.get("ECOZONE_TEST_DATABASE_URL")
 REQUIRE_POSTGIS = os.environ.get("ECOZONE_REQUIRE_POSTGIS") == "1"
+
+
+@contextlib.contextmanager
+def postgis_schema():
+    """A migrated engine working in a fresh PostGIS schema, dropped afterwards."""
+    admin, schema, eng = _postgis_schema_engine()
+    try:
+        migrate(eng)
+        yield eng
+    finally:
+        eng.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 def _postgis_schema_engine():
@@ -59,15 +74,8 @@ def engine(backend, tmp_path):
         yield eng
         eng.dispose()
         return
-    admin, schema, eng = _postgis_schema_engine()
-    try:
-        migrate(eng)
+    with postgis_schema() as eng:
         yield eng
-    finally:
-        eng.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 # --- A small synthetic territory: one province, two cities, three counties, four units ---------
@@ -168,16 +176,9 @@ def shanxi_sqlite(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def shanxi_postgis():
-    admin, schema, eng = _postgis_schema_engine()
-    try:
-        migrate(eng)
+    with postgis_schema() as eng:
         _load_shipped(eng)
         yield eng
-    finally:
-        eng.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from ecozone.errors import BadInput, NotFound
 from ecozone.geo.regions import ReferenceFeature, Region
 from ecozone.store import regions as region_store
 from ecozone.zoning.inforce import SnapshotCache, ZoningSnapshot
-from ecozone.zoning.lookup import DEMO_NOTICE_ZH
+from ecozone.zoning.lookup import DEMO_NOTICE_ZH, unit_summary
 from ecozone.zoning.model import ControlUnit
 
 DEFAULT_LIMIT = 10
@@ -73,19 +73,11 @@ class CollectionInfo:
 def unit_properties(unit: ControlUnit, snapshot: ZoningSnapshot) -> dict:
     """Flat properties of a unit: GIS clients read one text column per access-list dimension."""
     release = snapshot.release(unit.release_id)
-    access = unit.access_by_dimension()
+    summary = unit_summary(unit)
+    access = summary.pop("access")
     return {
-        "code": unit.code,
-        "name": unit.name,
-        "class": int(unit.unit_class),
-        "class_name": unit.unit_class.name_zh,
-        "class_name_en": unit.unit_class.name_en,
-        "elements": list(unit.elements),
-        "county_code": unit.county_code,
-        "city_code": unit.city_code,
-        "area_m2": unit.area_m2,
+        **summary,
         **{dimension: "\n".join(texts) for dimension, texts in access.items()},
-        "release_id": unit.release_id,
         "release_version": release.version if release else None,
         "effective_date": release.effective_date.isoformat() if release and release.effective_date else None,
         "demo": bool(release and release.demo),
