@@ -116,3 +116,21 @@ def test_empty_outline_is_refused(service):
     f = {"type": "Feature", "properties": {"industry": "C2521"}, "geometry": {"type": "Polygon", "coordinates": []}}
     with pytest.raises(BadInput, match="empty"):
         service.screen(f, store=False)
+
+
+def test_a_geopackage_outline_in_a_projected_crs_is_read_and_converted(service, tmp_path):
+    import numpy as np
+    from pyproj import Transformer
+
+    from ecozone.geo.io import write_vector
+    from ecozone.screening.project_input import read_project_file
+
+    to_gk = Transformer.from_crs("EPSG:4490", "EPSG:4547", always_xy=True)  # CGCS2000 3° GK, CM 114°E
+    projected = shapely.transform(FENHE_SQUARE, lambda xy: np.column_stack(to_gk.transform(xy[:, 0], xy[:, 1])))
+    path = tmp_path / "outline.gpkg"
+    write_vector(path, [projected], {"name": ["园区地块"], "industry": ["C2521"], "nature": ["new"]}, "EPSG:4547")
+    project = read_project_file(path)
+    assert project.source_crs == "EPSG:4547"
+    assert shapely.equals_exact(project.project.geometry, FENHE_SQUARE, tolerance=1e-7)
+    result = service.screener().screen(project)
+    assert result.verdict == "prohibited" and result.to_dict()["project"]["name"] == "园区地块"
