@@ -774,5 +774,151 @@ def industries_search(query: str, format: FormatOption = OutputFormat.table) -> 
     console.print(table)
 
 
+# --- monitoring: stations, observations, alerts, grids, complaints ------------------------------
+
+stations_app = typer.Typer(help="Monitoring stations and sections", no_args_is_help=True)
+app.add_typer(stations_app, name="stations")
+observations_app = typer.Typer(help="Monitoring observations (time series)", no_args_is_help=True)
+app.add_typer(observations_app, name="observations")
+alerts_app = typer.Typer(help="Early-warning alerts", no_args_is_help=True)
+app.add_typer(alerts_app, name="alerts")
+grids_app = typer.Typer(help="Supervision grids (网格化监管)", no_args_is_help=True)
+app.add_typer(grids_app, name="grids")
+complaints_app = typer.Typer(help="12369 complaints", no_args_is_help=True)
+app.add_typer(complaints_app, name="complaints")
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@stations_app.command("import")
+def stations_import(file: Path, format: FormatOption = OutputFormat.table) -> None:
+    """Import stations from CSV (code,name,kind,lon,lat,…); each is placed in county, unit and grid cell."""
+    from ecozone.monitoring.stations import import_stations_file
+    from ecozone.zoning.inforce import SnapshotCache
+
+    engine = run(engine_from_settings)
+    result = run(lambda: import_stations_file(engine, SnapshotCache(engine), file))
+    if format == OutputFormat.json:
+        emit_json(result)
+        return
+    console.print(f"stations: {result['inserted']} new, {result['updated']} updated, {len(result['unplaced'])} outside every county")
+
+
+@observations_app.command("import")
+def observations_import(file: Path, format: FormatOption = OutputFormat.table) -> None:
+    """Import observations from CSV (station,parameter,observed_at,value[,flag]); re-importing adds nothing."""
+    from ecozone.monitoring.ingest import ingest_csv_file
+    from ecozone.monitoring.settings import get_monitoring_settings
+
+    engine = run(engine_from_settings)
+    result = run(lambda: ingest_csv_file(engine, file, get_monitoring_settings())).summary()
+    if format == OutputFormat.json:
+        emit_json(result)
+        return
+    console.print(f"observations: {result['received']} read, {result['inserted']} new, {result['duplicates']} already stored")
+
+
+@alerts_app.command("run")
+def alerts_run(
+    hours: Annotated[int, typer.Option(help="Look at observations of the last N hours")] = 24,
+    format: FormatOption = OutputFormat.table,
+) -> None:
+    """Evaluate the alert rules (alert_rules.yaml and stored overrides) and send due notices."""
+    from ecozone.monitoring import alert_runs
+    from ecozone.monitoring.alerts import load_rules
+    from ecozone.monitoring.settings import get_monitoring_settings
+    from ecozone.store.monitoring import stored_alert_rules
+
+    engine = run(engine_from_settings)
+    now = _utc_now()
+    with engine.connect() as conn:
+        rules = run(lambda: load_rules(stored=stored_alert_rules(conn)))
+    result = run(lambda: alert_runs.run_alerts(engine, rules, now, now - dt.timedelta(hours=hours))).summary()
+    result["notices"] = run(lambda: alert_runs.deliver_notices(engine, get_monitoring_settings(), now))
+    if format == OutputFormat.json:
+        emit_json(result)
+        return
+    console.print(f"alerts: {result['opened']} opened, {result['repeated']} repeats, {result['suppressed']} in cooldown; "
+                  f"{len(result['notices']['sent'])} notices sent, {len(result['notices']['failed'])} failed")
+
+
+@grids_app.command("generate")
+def grids_generate(
+    county: str,
+    rows: int = 4, columns: int = 5, small_rows: int = 6, small_columns: int = 6,
+    format: FormatOption = OutputFormat.table,
+) -> None:
+    """Generate a county's large (rows×columns) and small cells, equal-area (交城: 20 / 720)."""
+    from ecozone.monitoring.grids import GridShape, generate_grid
+
+    engine = run(engine_from_settings)
+    result = run(lambda: generate_grid(engine, county, GridShape(rows, columns, small_rows, small_columns), _utc_now()))
+    if format == OutputFormat.json:
+        emit_json(result)
+        return
+    console.print(f"grid {result['grid_id']} for {county}: {result['large']} large, {result['small']} small cells")
+
+
+@complaints_app.command("escalate")
+def complaints_escalate(format: FormatOption = OutputFormat.table) -> None:
+    """Escalate overdue complaints (run periodically, e.g. hourly from cron)."""
+    from ecozone.monitoring.complaints import escalate_overdue
+    from ecozone.monitoring.settings import get_monitoring_settings
+
+    engine = run(engine_from_settings)
+    changed = run(lambda: escalate_overdue(engine, get_monitoring_settings(), _utc_now()))
+    if format == OutputFormat.json:
+        emit_json(changed)
+        return
+    console.print(f"{len(changed)} complaint(s) escalated")
+    for c in changed:
+        console.print(f"  {c['number']} → level {c['level']}")
+
+
+# --- Staff users -----------------------------------------------------------------------------
+
+users_app = typer.Typer(help="Staff users: add, list", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+def _read_new_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return typer.prompt("password", hide_input=True, confirmation_prompt=True)
+
+
+@users_app.command("add")
+def users_add(
+    username: str,
+    role: Annotated[list[str], typer.Option("--role", help="editor | filer | publisher | reviewer | planner | monitor | admin; repeat for several")],
+    jurisdiction: Annotated[str | None, typer.Option(help="GB/T 2260 code of the region the user works for")] = None,
+    display_name: Annotated[str, typer.Option(help="Name shown in the workspace")] = "",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin")] = False,
+) -> None:
+    """Create a staff user (the first admin of a fresh install, among others)."""
+    from ecozone.auth import accounts
+
+    password = _read_new_password(password_stdin)
+    user = run(lambda: accounts.create_user(engine_from_settings(), username, password, role, jurisdiction, display_name))
+    console.print(f"user {escape(user.username)} created: roles {', '.join(r.value for r in user.roles)}; jurisdiction {user.jurisdiction_code or '-'}")
+
+
+@users_app.command("list")
+def users_list(format: FormatOption = OutputFormat.table) -> None:
+    """Every staff user with roles, jurisdiction and whether active."""
+    from ecozone.auth import accounts
+
+    users = run(lambda: accounts.list_users(engine_from_settings()))
+    if format == OutputFormat.json:
+        emit_json([u.to_dict() for u in users])
+        return
+    table = Table("username", "roles", "jurisdiction", "active")
+    for u in users:
+        table.add_row(u.username, ", ".join(r.value for r in u.roles), u.jurisdiction_code or "", "yes" if u.active else "no")
+    console.print(table)
+
+
 if __name__ == "__main__":
     app()

@@ -39,6 +39,12 @@ class Conflict(EcozoneError):
     kind = "conflict"
 
 
+class Unauthenticated(EcozoneError):
+    """The request needs a logged-in user and has none (or an expired session)."""
+
+    kind = "unauthenticated"
+
+
 class Forbidden(EcozoneError):
     """The user is known but their role does not allow this."""
 

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from ecozone.api.app import create_app
 from ecozone.api.routers.indicators import get_registry
+from ecozone.auth import accounts
 from ecozone.indicators import build_registry
 from ecozone.settings import Settings
 from ecozone.store import indicators as observation_store
@@ -19,9 +20,23 @@ from .conftest import SAMPLE
 HEADER = "indicator,region,year,value,unit,source,kind,note\n"
 
 
+PLANNER_PASSWORD = "planner-pass-9"
+
+
 @pytest.fixture
 def client(engine):
-    return TestClient(create_app(Settings(log_json=True), engine))
+    """A client logged in as a planner (uploading observations is staff work)."""
+    accounts.create_user(engine, "planner", PLANNER_PASSWORD, ["planner"], None)
+    client = TestClient(create_app(Settings(log_json=True), engine))
+    token = client.post("/api/v1/auth/login", json={"username": "planner", "password": PLANNER_PASSWORD}).json()["token"]
+    client.headers["Authorization"] = f"Bearer {token}"
+    return client
+
+
+def test_anonymous_upload_is_refused(engine) -> None:
+    anonymous = TestClient(create_app(Settings(log_json=True), engine))
+    response = upload(anonymous, "sample_observations.csv", SAMPLE.read_bytes())
+    assert response.status_code == 401 and stored(engine) == 0
 
 
 def upload(client, name: str, data: bytes, by: str = "规划科"):

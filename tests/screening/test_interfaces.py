@@ -28,7 +28,7 @@ def client(shanxi_engine):
     return TestClient(create_app(Settings(), shanxi_engine))
 
 
-def test_api_screen_fetch_rerun_override(client):
+def test_api_screen_fetch_rerun_override(client, shanxi_engine):
     response = client.post("/api/v1/screenings", json=PROJECT)
     assert response.status_code == 200, response.text
     body = response.json()
@@ -36,11 +36,19 @@ def test_api_screen_fetch_rerun_override(client):
     stored = client.get(f"/api/v1/screenings/{body['screening_id']}").json()
     assert stored["result"]["result_id"] == body["result_id"]
     assert client.post(f"/api/v1/screenings/{body['screening_id']}/rerun").json()["same"] is True
-    override = client.post(
-        f"/api/v1/screenings/{body['screening_id']}/overrides",
-        json={"rule_id": "SX-001-SEVEN-RIVERS-HIGH-RISK", "reason": "测试更正"},
-    ).json()
-    assert override["overrides"][0]["reason"] == "测试更正"
+    url = f"/api/v1/screenings/{body['screening_id']}/overrides"
+    correction = {"rule_id": "SX-001-SEVEN-RIVERS-HIGH-RISK", "reason": "测试更正"}
+    assert client.post(url, json=correction).status_code == 401  # reviewers only
+    override = client.post(url, json=correction, headers=reviewer_headers(client, shanxi_engine)).json()
+    assert override["overrides"][0]["reason"] == "测试更正" and override["overrides"][0]["actor"] == "reviewer"
+
+
+def reviewer_headers(client, engine) -> dict:
+    from ecozone.auth import accounts
+
+    accounts.create_user(engine, "reviewer", "reviewer-pass-9", ["reviewer"], None)
+    token = client.post("/api/v1/auth/login", json={"username": "reviewer", "password": "reviewer-pass-9"}).json()["token"]
+    return {"Authorization": f"Bearer {token}"}
 
 
 def test_api_html_and_pdf_reports(client):

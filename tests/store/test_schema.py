@@ -14,6 +14,8 @@ from ecozone.store.engine import alembic_config, migrate
 TABLES = {
     "regions", "reference_features", "releases", "control_units", "access_entries", "rules", "audit_log",
     "screenings", "screening_overrides", "indicator_observations", "rule_files", "users", "user_sessions",
+    "responsible_persons", "supervision_grids", "grid_cells", "stations", "observations", "alerts", "alert_events",
+    "complaints", "complaint_events", "complaint_photos", "alert_rules",
 }
 
 
@@ -71,7 +73,6 @@ def test_postgis_columns_are_srid_4490_with_gist_index(engine, backend):
                 text("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexdef LIKE '%USING gist%'")
             ).scalars()
         )
-    assert srids == {"regions": 4490, "reference_features": 4490, "control_units": 4490, "screenings": 4490}
-    assert indexes == {
-        "ix_regions_geom_gist", "ix_reference_features_geom_gist", "ix_control_units_geom_gist", "ix_screenings_geom_gist",
-    }
+    geometry_tables = {"regions", "reference_features", "control_units", "screenings", "grid_cells", "stations", "complaints"}
+    assert srids == dict.fromkeys(geometry_tables, 4490)
+    assert indexes == {f"ix_{name}_geom_gist" for name in geometry_tables}

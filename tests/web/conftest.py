@@ -4,8 +4,6 @@ port (for GDAL, OWSLib and Chromium), and a headless Chromium driven by Playwrig
 from __future__ import annotations
 
 import importlib.util
-import os
-import shutil
 import socket
 import threading
 import time
@@ -21,9 +19,6 @@ from ecozone.api.app import create_app
 from ecozone.settings import Settings
 from ecozone.store.engine import make_engine, migrate
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def _root_conftest():
@@ -102,21 +97,6 @@ def live_server(live_engine):
     server.stop()
 
 
-@pytest.fixture(scope="session")
-def chromium():
-    """Debian's Chromium, driven by Playwright (never a downloaded browser build)."""
-    if not (os.path.exists(CHROMIUM) and shutil.which(CHROMIUM)):
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing; scripts/setup_system.sh installs it")
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def allowed_http_errors() -> set[str]:
     """Paths a test expects to answer with an error status (e.g. a lookup outside the territory)."""
@@ -147,9 +127,3 @@ def page(chromium, live_server, allowed_http_errors):
     yield page
     context.close()
     assert not errors, f"browser errors: {errors}"
-
-
-@pytest.fixture(scope="session")
-def artifacts() -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS

@@ -122,11 +122,13 @@ def test_unknown_language_falls_back_to_the_default(client):
     assert '<html lang="zh-CN">' in client.get("/", params={"lang": "fr"}).text
 
 
-def test_navigation_has_entries_for_later_pages(client):
+def test_navigation_links_every_page(client):
     html = client.get("/releases").text
     assert '<a href="/releases" aria-current="page">成果版本</a>' in html
-    for later in ("自助研判", "项目选址", "规划指标", "环境监测", "工作人员登录"):
-        assert re.search(rf'<span class="soon"[^>]*>{later}', html), later
+    for href, label in (("/screening", "自助研判"), ("/siting", "项目选址"), ("/indicators", "规划指标"),
+                        ("/monitoring", "环境监测"), ("/staff", "工作人员登录")):
+        assert f'<a href="{href}">{label}</a>' in html, label
+    assert 'class="soon"' not in html
 
 
 def test_releases_page_lists_published_releases_with_unit_counts(client):

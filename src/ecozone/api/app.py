@@ -8,12 +8,16 @@ from fastapi import FastAPI, Request
 from sqlalchemy import Engine
 
 from ecozone import __version__
+from ecozone.api import auth
 from ecozone.api.errors import install_error_handlers
-from ecozone.api.routers import health, indicators, layers, ogc, releases, screening, zoning
+from ecozone.api.routers import health, indicators, layers, monitoring, ogc, releases, screening, staff, staff_users, zoning
 from ecozone.logging import get_logger
 from ecozone.settings import Settings, get_settings
 from ecozone.store.engine import make_engine
 from ecozone.web.routes import mount_web
+from ecozone.web.staff import router as staff_pages
+from ecozone.web.tools_pages import router as tool_pages
+from ecozone.api.routers import public_tools
 from ecozone.screening.service import ScreeningService
 from ecozone.zoning.inforce import SnapshotCache
 
@@ -41,6 +45,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(layers.router)
     app.include_router(ogc.router)
     app.include_router(indicators.router)
+    app.include_router(monitoring.router)
+    app.include_router(auth.router)
+    app.include_router(staff.router)
+    app.include_router(staff_users.router)
+    app.include_router(staff_pages)
+    app.include_router(public_tools.router)
+    app.include_router(tool_pages)
     mount_web(app)
 
     @app.middleware("http")

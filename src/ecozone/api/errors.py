@@ -11,6 +11,7 @@ HTTP_STATUS = {
     "bad_input": 422,
     "not_found": 404,
     "conflict": 409,
+    "unauthenticated": 401,
     "forbidden": 403,
     "unavailable": 503,
     "failure": 500,
@@ -22,9 +23,11 @@ def _json_safe(detail: dict) -> dict:
 
 
 async def handle_domain_error(_request: Request, exc: EcozoneError) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if exc.kind == "unauthenticated" else None
     return JSONResponse(
         status_code=HTTP_STATUS.get(exc.kind, 500),
         content={"error": exc.kind, "message": exc.message, **_json_safe(exc.detail)},
+        headers=headers,
     )
 
 

@@ -220,3 +220,158 @@ user_sessions = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
 )
+
+# --- Monitoring and early warning: stations, observations, grids, alerts, complaints -----------
+
+responsible_persons = Table(
+    "responsible_persons",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False),
+    Column("organisation", String(128), nullable=False, default=""),
+    Column("phone", String(32), nullable=False, default=""),
+    Column("email", String(128), nullable=False, default=""),
+    Column("region_code", String(6), ForeignKey("regions.code"), nullable=True),
+)
+
+supervision_grids = Table(
+    "supervision_grids",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("county_code", String(6), ForeignKey("regions.code"), nullable=False, index=True),
+    Column("name", String(128), nullable=False),
+    Column("method", String(256), nullable=False, comment="generated:RxC/rxc or imported:FILE"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+grid_cells = Table(
+    "grid_cells",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("grid_id", Integer, ForeignKey("supervision_grids.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("code", String(32), nullable=False),
+    Column("level", String(8), nullable=False, comment="large | small"),
+    Column("parent_code", String(32), nullable=True),
+    Column("responsible_id", Integer, ForeignKey("responsible_persons.id", ondelete="SET NULL"), nullable=True),
+    Column("area_m2", Float, nullable=False),
+    Column("geom", GeometryColumn(), nullable=False),
+    UniqueConstraint("grid_id", "code"),
+)
+gist_index(grid_cells)
+
+stations = Table(
+    "stations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("code", String(64), nullable=False, unique=True),
+    Column("name", String(128), nullable=False),
+    Column("kind", String(24), nullable=False, index=True, comment="air_national | air_provincial | air_micro | water_river | water_lake | source_online"),
+    Column("region_code", String(6), nullable=True, comment="county it lies in"),
+    Column("unit_code", String(16), nullable=True, comment="control unit in force when placed"),
+    Column("grid_cell_id", Integer, ForeignKey("grid_cells.id", ondelete="SET NULL"), nullable=True),
+    Column("attributes", JSON, nullable=False, default=dict),
+    Column("geom", GeometryColumn(), nullable=False),
+)
+gist_index(stations)
+
+# Partitioned by month on PostgreSQL (RANGE on observed_at; partitions made by the ingest path).
+# No foreign key to stations: the ingest path resolves station codes itself and FK checks would
+# halve COPY throughput; the primary key is the idempotency key.
+observations = Table(
+    "observations",
+    metadata,
+    Column("station_id", Integer, primary_key=True, autoincrement=False),
+    Column("parameter", String(32), primary_key=True),
+    Column("observed_at", DateTime(timezone=True), primary_key=True),
+    Column("value", Float, nullable=False),
+    Column("flag", String(8), nullable=True, comment="data quality flag as sent (e.g. HJ 212 N/F/M)"),
+    postgresql_partition_by="RANGE (observed_at)",
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("rule_key", String(64), nullable=False),
+    Column("kind", String(16), nullable=False, comment="threshold | consecutive | rate | gap | zscore"),
+    Column("station_id", Integer, ForeignKey("stations.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("parameter", String(32), nullable=False),
+    Column("dedup_key", String(160), nullable=False, index=True),
+    Column("status", String(16), nullable=False, index=True, comment="open | acknowledged | closed"),
+    Column("severity", String(16), nullable=False),
+    Column("triggered_at", DateTime(timezone=True), nullable=False, comment="observation time that fired"),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False, comment="latest observation time that fired again"),
+    Column("occurrences", Integer, nullable=False, default=1),
+    Column("value", Float, nullable=True),
+    Column("message", Text, nullable=False),
+    Column("grid_cell_id", Integer, ForeignKey("grid_cells.id", ondelete="SET NULL"), nullable=True),
+    Column("unit_code", String(16), nullable=True),
+    Column("assignee_id", Integer, ForeignKey("responsible_persons.id", ondelete="SET NULL"), nullable=True),
+    Column("notify_after", DateTime(timezone=True), nullable=True, comment="held by quiet hours until then"),
+    Column("notified_at", DateTime(timezone=True), nullable=True),
+)
+
+alert_events = Table(
+    "alert_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_id", Integer, ForeignKey("alerts.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("action", String(16), nullable=False, comment="opened | repeated | acknowledged | closed | notified"),
+    Column("note", Text, nullable=False, default=""),
+)
+
+complaints = Table(
+    "complaints",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("number", String(32), nullable=False, unique=True, comment="intake number shown to the reporter"),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("channel", String(16), nullable=False, comment="12369 | wechat | web | letter"),
+    Column("category", String(16), nullable=False, comment="air | water | noise | soil | solid_waste | ecology | other"),
+    Column("text", Text, nullable=False),
+    Column("reporter_contact", String(128), nullable=False, default=""),
+    Column("region_code", String(6), nullable=True),
+    Column("unit_code", String(16), nullable=True),
+    Column("grid_cell_id", Integer, ForeignKey("grid_cells.id", ondelete="SET NULL"), nullable=True),
+    Column("assignee_id", Integer, ForeignKey("responsible_persons.id", ondelete="SET NULL"), nullable=True),
+    Column("status", String(16), nullable=False, index=True, comment="received | assigned | in_progress | closed"),
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("escalation_level", Integer, nullable=False, default=0),
+    Column("closed_at", DateTime(timezone=True), nullable=True),
+    Column("geom", GeometryColumn(), nullable=False),
+)
+gist_index(complaints)
+
+complaint_events = Table(
+    "complaint_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("complaint_id", Integer, ForeignKey("complaints.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("action", String(16), nullable=False, comment="received | assigned | progress | escalated | closed"),
+    Column("note", Text, nullable=False, default=""),
+)
+
+complaint_photos = Table(
+    "complaint_photos",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("complaint_id", Integer, ForeignKey("complaints.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("file_name", String(256), nullable=False, comment="name as uploaded"),
+    Column("stored_path", String(512), nullable=False, comment="path relative to ECOZONE_MEDIA_DIR"),
+    Column("content_type", String(64), nullable=False),
+    Column("size_bytes", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+)
+
+alert_rules = Table(
+    "alert_rules",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("body", JSON, nullable=False, comment="the rule record as in alert_rules.yaml"),
+    Column("enabled", Boolean, nullable=False, default=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)

@@ -23,11 +23,11 @@ class NavEntry:
 NAV_ENTRIES: list[NavEntry] = [
     NavEntry("map", "/"),
     NavEntry("releases", "/releases"),
-    NavEntry("screening", None),
-    NavEntry("siting", None),
-    NavEntry("indicators", None),
-    NavEntry("monitoring", None),
-    NavEntry("login", None),
+    NavEntry("screening", "/screening"),
+    NavEntry("siting", "/siting"),
+    NavEntry("indicators", "/indicators"),
+    NavEntry("monitoring", "/monitoring"),
+    NavEntry("login", "/staff"),
 ]
 
 

@@ -25,6 +25,7 @@ from ecozone.web import pages
 from ecozone.web.i18n import LANG_COOKIE, Translator, requested_language
 from ecozone.web.mapconfig import MapSettings
 from ecozone.web.nav import NAV_ENTRIES, active_key
+from ecozone.web.release_changes import changes_context
 
 WEB_DIR = Path(__file__).parent
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
@@ -115,6 +116,7 @@ def release_page(request: Request, release_id: int) -> HTMLResponse:
     t, _ = translator_for(request)
     snapshot = request.app.state.snapshots.get()
     context = pages.release_context(request.app.state.engine, snapshot, release_id, t)
+    context.update(changes_context(request.app.state.engine, context["release"], t, request.scope.get("root_path", "")))
     return render(request, "release.html", context)
 
 
@@ -124,3 +126,6 @@ def mount_web(app: FastAPI, map_settings: MapSettings | None = None) -> None:
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.mount("/vendor/leaflet", StaticFiles(directory=xstatic_leaflet.BASE_DIR), name="leaflet")
     app.include_router(router)
+    from ecozone.web.monitoring_pages import router as monitoring_router  # imports this module: load late
+
+    app.include_router(monitoring_router)

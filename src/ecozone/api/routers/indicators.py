@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Literal
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile, status
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import Engine
 
+from ecozone.api.auth import require_role
 from ecozone.api.deps import get_engine
+from ecozone.auth.model import User
+from ecozone.auth.roles import Role
 from ecozone.indicators import list_indicators, list_plans
 from ecozone.indicators.provenance import evaluation_document
 from ecozone.indicators.registry import Registry, default_registry
@@ -19,19 +21,6 @@ router = APIRouter(prefix="/api/v1", tags=["indicators"])
 
 PlanId = Path(..., description="Plan id, e.g. tunliu-2021-2025", pattern=r"^[a-z0-9][a-z0-9-]*$")
 Year = Query(..., ge=2000, le=2100, description="Evaluation year")
-
-
-def require_role(role: str) -> Callable[[], None]:
-    """Placeholder until ``ecozone.api.auth`` exists: lets every caller through.
-
-    Replace with the real check (staff with ``role``) when auth lands; the routes already depend on it.
-    """
-
-    def allow_everyone() -> None:
-        return None
-
-    allow_everyone.__name__ = f"require_role_{role}"
-    return allow_everyone
 
 
 def get_registry() -> Registry:
@@ -91,15 +80,15 @@ def get_report(
     "/observations",
     summary="Upload observations (.csv or .xlsx); all rows are stored or none",
     status_code=status.HTTP_201_CREATED,
-    dependencies=[Depends(require_role("planner"))],
 )
 def post_observations(
     file: UploadFile = File(..., description=f"CSV (UTF-8) or Excel, at most {MAX_UPLOAD_BYTES} bytes"),
-    recorded_by: str = Form("api", description="Who records these values (kept with every revision)"),
+    recorded_by: str | None = Form(None, description="Who records these values (default: the logged-in planner)"),
+    planner: User = Depends(require_role(Role.PLANNER)),
     registry: Registry = Depends(get_registry),
     engine: Engine = Depends(get_engine),
 ) -> dict:
     # A plain def: FastAPI runs it in a worker thread, so the blocking read and transaction are fine.
     data = file.file.read(MAX_UPLOAD_BYTES + 1)
-    result = import_upload(engine, data, file.filename or "upload.csv", registry, recorded_by)
+    result = import_upload(engine, data, file.filename or "upload.csv", registry, recorded_by or planner.username)
     return result.as_dict()

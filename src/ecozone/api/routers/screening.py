@@ -11,6 +11,9 @@ from typing import Any
 from fastapi import APIRouter, Body, Depends, File, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
+from ecozone.api.auth import require_role
+from ecozone.auth.model import User
+from ecozone.auth.roles import Role
 from ecozone.errors import BadInput
 from ecozone.i18n import check_language
 from ecozone.screening.batch import read_batch, screen_batch
@@ -87,14 +90,13 @@ def rerun_screening(screening_id: str, service: ScreeningService = Depends(get_s
 
 @router.post("/screenings/{screening_id}/overrides", summary="Mark a finding as not applicable, with a reason")
 def override_finding(
-    request: Request,
     screening_id: str,
     rule_id: str = Body(..., embed=True),
     reason: str = Body(..., embed=True),
+    reviewer: User = Depends(require_role(Role.REVIEWER)),
     service: ScreeningService = Depends(get_service),
 ) -> dict:
-    actor = getattr(request.state, "user", None) or "anonymous"
-    return service.override(screening_id, rule_id, reason, str(actor))
+    return service.override(screening_id, rule_id, reason, reviewer.username)
 
 
 @router.get("/industries", summary="GB/T 4754-2017 industries by code prefix or Chinese name")

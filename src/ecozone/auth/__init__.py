@@ -1,0 +1,1 @@
+"""Staff accounts: users, password hashing, sessions with expiry, roles and jurisdiction scope."""

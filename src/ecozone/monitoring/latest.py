@@ -1,0 +1,27 @@
+"""The newest AQI of every air station, from the latest stored value of each pollutant.
+
+Real-time AQI as station maps show it: each pollutant's newest hourly value rated on HJ 633
+(the edition in force on the observation day); categories carry the HJ 633 colours.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from ecozone.monitoring.aqi import evaluate_aqi
+from ecozone.store import monitoring as store
+
+AIR_PARAMETERS = ("pm25", "pm10", "so2", "no2", "co", "o3")
+
+
+def latest_aqi(engine: Engine) -> dict[int, dict]:
+    """{station id: {aqi, category, at, values}} for stations with any air pollutant stored."""
+    with engine.connect() as conn:
+        newest = store.latest_values(conn, AIR_PARAMETERS)
+    out = {}
+    for station_id, values in newest.items():
+        at = max(t for t, _ in values.values())
+        result = evaluate_aqi({p: v for p, (_, v) in values.items()}, on=at.date())
+        out[station_id] = {"aqi": result.aqi, "category": result.category.as_dict(), "at": at.isoformat(),
+                           "values": {p: v for p, (_, v) in values.items()}}
+    return out

@@ -1,0 +1,149 @@
+// Shared by the public tool pages (自助研判, 选址): messages, DOM helpers, API calls, the base map
+// and the industry picker. Everything the page knows comes from the #tool-config JSON.
+(function () {
+  'use strict';
+
+  const config = JSON.parse(document.getElementById('tool-config').textContent);
+
+  function t(key, values) {
+    let text = config.messages[key] || key;
+    Object.entries(values || {}).forEach(([name, value]) => {
+      text = text.split('{' + name + '}').join(String(value));
+    });
+    return text;
+  }
+
+  function el(tag, attrs, children) {
+    const node = document.createElement(tag);
+    Object.entries(attrs || {}).forEach(([name, value]) => {
+      if (name === 'text') node.textContent = value;
+      else if (value !== null && value !== undefined) node.setAttribute(name, value);
+    });
+    (children || []).forEach((child) => child && node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child));
+    return node;
+  }
+
+  async function answer(response) {
+    const type = response.headers.get('content-type') || '';
+    const body = type.includes('json') ? await response.json() : { message: await response.text() };
+    if (!response.ok) {
+      const error = new Error(body.message || body.detail || response.statusText);
+      error.field = body.field;
+      throw error;
+    }
+    return body;
+  }
+
+  function getJson(path, params) {
+    const url = new URL(path, window.location.origin);
+    Object.entries(params || {}).forEach(([name, value]) => url.searchParams.set(name, value));
+    return fetch(url, { headers: { Accept: 'application/json' } }).then(answer);
+  }
+
+  function postJson(path, body, params) {
+    const url = new URL(path, window.location.origin);
+    Object.entries(params || {}).forEach(([name, value]) => url.searchParams.set(name, value));
+    return fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(body),
+    }).then(answer);
+  }
+
+  function postFile(path, file) {
+    const form = new FormData();
+    form.append('file', file);
+    return fetch(new URL(path, window.location.origin), { method: 'POST', body: form }).then(answer);
+  }
+
+  // The map fitted to the territory, with the control units (faint) and county boundaries for
+  // orientation; neither takes clicks, so drawing works everywhere.
+  function createMap() {
+    const map = L.map('map', { zoomSnap: 0.25 });
+    const [minLon, minLat, maxLon, maxLat] = config.bounds;
+    map.fitBounds([[minLat, minLon], [maxLat, maxLon]]);
+    // Below the overlay pane, so what the page draws stays on top whenever the context loads.
+    map.createPane('context').style.zIndex = 350;
+    const units = L.geoJSON(null, {
+      pane: 'context',
+      interactive: false,
+      style: (f) => Object.assign({ weight: 0.5, fillOpacity: 0.18, opacity: 0.5 }, config.classStyles[f.properties.class]),
+    }).addTo(map);
+    getJson(config.api.mapUnits).then((data) => units.addData(data)).catch(() => null);
+    const counties = L.geoJSON(null, {
+      pane: 'context',
+      interactive: false, style: () => ({ color: '#607d8b', weight: 1, dashArray: '3 3', fill: false }),
+    }).addTo(map);
+    getJson(config.api.regions, { level: 'county' }).then((data) => counties.addData(data)).catch(() => null);
+    return map;
+  }
+
+  function km2(m2) {
+    return (m2 / 1e6).toLocaleString(config.lang === 'zh' ? 'zh-CN' : 'en', { maximumFractionDigits: 2 });
+  }
+
+  // Search industries by code or Chinese name; the chosen code is read with .code().
+  function industryPicker() {
+    const input = document.getElementById('industry');
+    const options = document.getElementById('industry-options');
+    const chosen = document.getElementById('industry-chosen');
+    let timer = null;
+    let hits = [];
+
+    function codeOf(text) {
+      const value = text.trim();
+      const hit = hits.find((h) => value === label(h) || value === h.full_code || value === h.name);
+      if (hit) return hit.full_code;
+      const match = value.match(/^[A-Za-z]?\d{2,4}\b/);
+      return match ? match[0].toUpperCase() : '';
+    }
+
+    function label(hit) {
+      return hit.full_code + ' ' + hit.name;
+    }
+
+    function showChoice() {
+      const code = codeOf(input.value);
+      const hit = hits.find((h) => h.full_code === code);
+      chosen.textContent = hit ? t('industry_chosen', { code: hit.full_code, name: hit.name }) : '';
+    }
+
+    input.addEventListener('input', () => {
+      clearTimeout(timer);
+      const q = input.value.trim();
+      showChoice();
+      if (!q || hits.some((h) => label(h) === q)) return;
+      timer = setTimeout(() => {
+        getJson(config.api.industries, { q: q, limit: 20 }).then((found) => {
+          hits = found;
+          options.replaceChildren(...found.map((h) => el('option', { value: label(h) })));
+          showChoice();
+        }).catch(() => options.replaceChildren());
+      }, 150);
+    });
+    input.addEventListener('change', showChoice);
+    return { code: () => codeOf(input.value), input: input };
+  }
+
+  // The releases that govern a region: the province's, its city's and its own (GB/T 2260 codes).
+  function releasesFor(releases, code) {
+    return releases.filter((r) => {
+      const j = r.jurisdiction;
+      if (j.endsWith('0000')) return j.slice(0, 2) === code.slice(0, 2);
+      if (j.endsWith('00')) return j.slice(0, 4) === code.slice(0, 4);
+      return j === code;
+    });
+  }
+
+  function releaseLine(releases) {
+    return el('p', { class: 'release-line', text: t('release') + releases.map((r) => r.title + ' ' + r.version).join('；') });
+  }
+
+  function showFormError(message) {
+    const box = document.getElementById('form-error');
+    box.textContent = message || '';
+    box.hidden = !message;
+  }
+
+  window.ecozoneTools = { config, t, el, getJson, postJson, postFile, createMap, km2, industryPicker, showFormError, releasesFor, releaseLine };
+})();
