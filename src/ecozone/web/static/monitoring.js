@@ -6,8 +6,14 @@
   const config = configNode ? JSON.parse(configNode.textContent) : {root: ''};
   const SHANXI = [37.6, 112.4];
 
+  // County outlines give the markers and the picker a place to stand on without a tile layer.
   function baseMap(id) {
     const map = L.map(id).setView(SHANXI, 7);
+    fetch(config.root + '/api/v1/regions?level=county')
+      .then((response) => (response.ok ? response.json() : null))
+      .then((data) => {
+        if (data) L.geoJSON(data, {style: {color: '#6b7b8c', weight: 1, fill: false}, interactive: false}).addTo(map);
+      });
     return map;
   }
 
