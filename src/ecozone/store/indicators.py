@@ -136,3 +136,9 @@ def observation_history(
 def count_observations(conn: Connection) -> int:
     """Number of stored revisions (all kinds)."""
     return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def recent_observations(conn: Connection, limit: int = 50) -> list[Observation]:
+    """The most recently recorded revisions, newest first (for the staff entry page)."""
+    query = select(table).order_by(table.c.recorded_at.desc(), table.c.id.desc()).limit(limit)
+    return [_from_row(row) for row in conn.execute(query)]

@@ -17,6 +17,7 @@ from ecozone.auth import accounts, workspace
 from ecozone.auth.model import User
 from ecozone.auth.roles import Permission, Role
 from ecozone.auth.scope import require
+from ecozone.store import indicators as indicator_store
 from ecozone.store import screenings as screening_store
 from ecozone.web.routes import WebRoute, render
 from ecozone.zoning.model import Dimension
@@ -96,3 +97,15 @@ def users_page(request: Request) -> Response:
     require(user, Permission.MANAGE_USERS)
     users = accounts.list_users(request.app.state.engine)
     return staff_render(request, user, "staff/users.html", {"users": users, "roles": [r.value for r in Role]})
+
+
+@router.get("/observations", response_class=HTMLResponse)
+def observations_page(request: Request) -> Response:
+    """Planners enter yearly indicator values (CSV/Excel); the latest recorded revisions below."""
+    user = page_user(request)
+    if user is None:
+        return to_login(request)
+    require(user, Permission.UPLOAD_OBSERVATIONS)
+    with request.app.state.engine.connect() as conn:
+        recent = indicator_store.recent_observations(conn)
+    return staff_render(request, user, "staff/observations.html", {"recent": recent})
