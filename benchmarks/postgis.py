@@ -7,6 +7,7 @@ query is timed; loading is not timed.
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 from collections.abc import Iterator
@@ -38,8 +39,12 @@ class PostgisUnavailable(Exception):
     """The local PostGIS could not be set up or reached; the message says why."""
 
 
+@functools.lru_cache(maxsize=1)
 def setup_database() -> str:
-    """Run scripts/setup_postgis.sh for the benchmark database; return a libpq URL."""
+    """Run scripts/setup_postgis.sh for the benchmark database once per run; return a libpq URL.
+
+    Once only: the script recreates the database, which would cut the other figures' connections.
+    """
     env = {**os.environ, "ECOZONE_PG_DB": BENCH_DATABASE}
     try:
         done = subprocess.run(

@@ -16,6 +16,7 @@ from ecozone.errors import BadInput
 from ecozone.monitoring.model import Station, StationKind
 from ecozone.store import monitoring as store
 from ecozone.store.schema import observations
+from ecozone.store.timestamps import as_utc
 
 T0 = dt.datetime(2026, 4, 30, 23, 0, 0, 123456, tzinfo=dt.UTC)
 
@@ -31,7 +32,7 @@ def _stored(engine) -> list[tuple]:
     with engine.connect() as conn:
         found = conn.execute(select(observations.c.station_id, observations.c.parameter, observations.c.observed_at,
                                     observations.c.value, observations.c.flag)).all()
-    return sorted((s, p, store._as_utc(t), v, f) for s, p, t, v, f in found)
+    return sorted((s, p, as_utc(t), v, f) for s, p, t, v, f in found)
 
 
 def test_binary_copy_encodes_one_row_as_postgresql_documents_it():

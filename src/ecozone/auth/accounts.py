@@ -16,6 +16,7 @@ from ecozone.auth.passwords import check_password_strength, dummy_verify, hash_p
 from ecozone.auth.roles import Role
 from ecozone.auth.settings import get_auth_settings
 from ecozone.errors import BadInput, NotFound
+from ecozone.store import regions as region_store
 from ecozone.store import users as user_store
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
@@ -58,7 +59,7 @@ def _check_username(username: str) -> None:
 
 
 def _check_jurisdiction(conn, code: str | None) -> None:
-    if code is not None and code not in user_store.region_parents(conn):
+    if code is not None and code not in region_store.region_parents(conn):
         raise BadInput(f"jurisdiction {code!r} is not a known region code", field="jurisdiction", value=code)
 
 

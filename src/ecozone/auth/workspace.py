@@ -12,8 +12,8 @@ from ecozone.auth.model import User
 from ecozone.auth.roles import Permission
 from ecozone.auth.scope import reaches, require_reach, sees_release
 from ecozone.errors import BadInput, Conflict, NotFound
+from ecozone.store import regions as region_store
 from ecozone.store import releases as release_store
-from ecozone.store import users as user_store
 from ecozone.zoning import releases as workflow
 from ecozone.zoning.model import AccessEntry, ControlUnit, Dimension, Release, ReleaseStatus, UnitClass, UnitCode
 from ecozone.zoning.validation import ValidationReport
@@ -21,7 +21,7 @@ from ecozone.zoning.validation import ValidationReport
 
 def region_parents(engine: Engine) -> dict[str, str | None]:
     with engine.connect() as conn:
-        return user_store.region_parents(conn)
+        return region_store.region_parents(conn)
 
 
 def visible_releases(engine: Engine, user: User) -> list[tuple[Release, int]]:
@@ -72,7 +72,7 @@ def release_detail(engine: Engine, user: User, release_id: int) -> dict:
     release = visible_release(engine, user, release_id)
     _, units, _ = workflow.release_units(engine, release_id)
     with engine.connect() as conn:
-        audit = user_store.audit_trail(conn, release_id)
+        audit = release_store.audit_trail(conn, release_id)
     return {
         **release.summary(),
         "kind": release.kind.value,

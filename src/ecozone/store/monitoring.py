@@ -28,6 +28,7 @@ from ecozone.store.schema import (
     stations,
     supervision_grids,
 )
+from ecozone.store.timestamps import as_utc
 
 # --- stations -----------------------------------------------------------------------------------
 
@@ -320,11 +321,6 @@ def insert_observations(conn: Connection, rows: list[tuple[int, str, dt.datetime
     return _insert_sqlite(conn, rows)
 
 
-def _as_utc(value: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive UTC; PostgreSQL aware times.
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
 def _bind_time(conn: Connection, value: dt.datetime) -> dt.datetime:
     utc = value.astimezone(dt.UTC)
     return utc.replace(tzinfo=None) if conn.dialect.name == "sqlite" else utc
@@ -341,7 +337,7 @@ def load_series(
         query = query.where(observations.c.observed_at >= _bind_time(conn, since))
     if until is not None:
         query = query.where(observations.c.observed_at <= _bind_time(conn, until))
-    return [(_as_utc(t), v) for t, v in conn.execute(query.order_by(observations.c.observed_at))]
+    return [(as_utc(t), v) for t, v in conn.execute(query.order_by(observations.c.observed_at))]
 
 
 def series_keys(conn: Connection, since: dt.datetime | None = None) -> list[tuple[int, str]]:
@@ -374,7 +370,7 @@ def latest_values(conn: Connection, parameters: Sequence[str]) -> dict[int, dict
     )
     out: dict[int, dict[str, tuple[dt.datetime, float]]] = {}
     for sid, parameter, at, value in conn.execute(query):
-        out.setdefault(sid, {})[parameter] = (_as_utc(at), value)
+        out.setdefault(sid, {})[parameter] = (as_utc(at), value)
     return out
 
 
@@ -585,7 +581,7 @@ def open_complaints_due_before(conn: Connection, moment: dt.datetime) -> list[di
     query = select(complaints.c.id, complaints.c.number, complaints.c.due_at, complaints.c.escalation_level).where(
         complaints.c.status != "closed", complaints.c.due_at < _bind_time(conn, moment)
     ).order_by(complaints.c.id)
-    return [{**r._asdict(), "due_at": _as_utc(r.due_at)} for r in conn.execute(query)]
+    return [{**r._asdict(), "due_at": as_utc(r.due_at)} for r in conn.execute(query)]
 
 
 def next_complaint_number(conn: Connection, day: dt.date) -> str:

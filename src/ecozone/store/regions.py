@@ -51,6 +51,11 @@ def region_codes(conn: Connection) -> set[str]:
     return set(conn.execute(select(regions.c.code)).scalars())
 
 
+def region_parents(conn: Connection) -> dict[str, str | None]:
+    """Each region code with its parent code (geometry not loaded)."""
+    return {code: parent for code, parent in conn.execute(select(regions.c.code, regions.c.parent_code))}
+
+
 def replace_features(conn: Connection, items: Iterable[ReferenceFeature]) -> int:
     """Replace the stored reference features with ``items``; return the count."""
     conn.execute(delete(reference_features))

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ecozone.errors import Conflict, NotFound
 from ecozone.store.schema import access_entries, audit_log, control_units, releases, rule_files, rules
+from ecozone.store.timestamps import as_utc
 from ecozone.zoning.model import (
     AccessEntry,
     ControlUnit,
@@ -178,6 +179,17 @@ def record_audit(conn: Connection, actor: str, action: str, release_id: int | No
             at=_utcnow(), actor=actor, action=action, release_id=release_id, detail=detail
         )
     )
+
+
+def audit_trail(conn: Connection, release_id: int) -> list[dict]:
+    """The audit log lines of one release, oldest first."""
+    rows = conn.execute(
+        select(audit_log).where(audit_log.c.release_id == release_id).order_by(audit_log.c.at, audit_log.c.id)
+    )
+    return [
+        {"at": as_utc(row.at).isoformat(), "actor": row.actor, "action": row.action, "detail": row.detail or {}}
+        for row in rows
+    ]
 
 
 def add_units(conn: Connection, release_id: int, units: Sequence[ControlUnit]) -> None:

@@ -1,4 +1,4 @@
-"""Repository functions for staff users, their sessions, and reading the release audit trail."""
+"""Repository functions for staff users and their sessions."""
 
 from __future__ import annotations
 
@@ -10,12 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from ecozone.auth.model import Session, User
 from ecozone.auth.roles import Role
 from ecozone.errors import Conflict, NotFound
-from ecozone.store.schema import audit_log, user_sessions, users
-
-
-def as_utc(value: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+from ecozone.store.schema import user_sessions, users
+from ecozone.store.timestamps import as_utc
 
 
 def _user_from_row(row) -> User:
@@ -106,21 +102,3 @@ def delete_sessions_of(conn: Connection, user_id: int) -> None:
 def delete_expired_sessions(conn: Connection, now: dt.datetime) -> int:
     """Remove sessions past their expiry; returns how many."""
     return conn.execute(delete(user_sessions).where(user_sessions.c.expires_at <= now)).rowcount
-
-
-def audit_trail(conn: Connection, release_id: int) -> list[dict]:
-    """The audit log lines of one release, oldest first."""
-    rows = conn.execute(
-        select(audit_log).where(audit_log.c.release_id == release_id).order_by(audit_log.c.at, audit_log.c.id)
-    )
-    return [
-        {"at": as_utc(row.at).isoformat(), "actor": row.actor, "action": row.action, "detail": row.detail or {}}
-        for row in rows
-    ]
-
-
-def region_parents(conn: Connection) -> dict[str, str | None]:
-    """Each region code with its parent code (geometry not loaded)."""
-    from ecozone.store.schema import regions
-
-    return {code: parent for code, parent in conn.execute(select(regions.c.code, regions.c.parent_code))}
