@@ -11,23 +11,8 @@
 
   // --- messages ---------------------------------------------------------------------------------
 
-  function t(key, values) {
-    let text = config.messages[key] || key;
-    Object.entries(values || {}).forEach(([name, value]) => {
-      text = text.split('{' + name + '}').join(String(value));
-    });
-    return text;
-  }
-
-  function el(tag, attrs, children) {
-    const node = document.createElement(tag);
-    Object.entries(attrs || {}).forEach(([name, value]) => {
-      if (name === 'text') node.textContent = value;
-      else node.setAttribute(name, value);
-    });
-    (children || []).forEach((child) => child && node.appendChild(child));
-    return node;
-  }
+  const t = window.ecozoneDom.translator(config.messages);
+  const el = window.ecozoneDom.el;
 
   // --- API --------------------------------------------------------------------------------------
 

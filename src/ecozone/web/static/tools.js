@@ -5,23 +5,8 @@
 
   const config = JSON.parse(document.getElementById('tool-config').textContent);
 
-  function t(key, values) {
-    let text = config.messages[key] || key;
-    Object.entries(values || {}).forEach(([name, value]) => {
-      text = text.split('{' + name + '}').join(String(value));
-    });
-    return text;
-  }
-
-  function el(tag, attrs, children) {
-    const node = document.createElement(tag);
-    Object.entries(attrs || {}).forEach(([name, value]) => {
-      if (name === 'text') node.textContent = value;
-      else if (value !== null && value !== undefined) node.setAttribute(name, value);
-    });
-    (children || []).forEach((child) => child && node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child));
-    return node;
-  }
+  const t = window.ecozoneDom.translator(config.messages);
+  const el = window.ecozoneDom.el;
 
   async function answer(response) {
     const type = response.headers.get('content-type') || '';
