@@ -139,7 +139,7 @@ def test_login_edit_file_publish_changes_the_public_unit_card(browser_page, staf
     # The public map now answers with the published edit.
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(staff_server.url + "/")
-    page.wait_for_function("() => window.ecozone && Object.keys(window.ecozone.map._layers).length > 8")
+    page.wait_for_function("() => window.ecozone && window.ecozone.loaded")
     page.fill("#lon", "112.8")
     page.fill("#lat", "37.6")
     page.click("#coord-go")

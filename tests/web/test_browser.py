@@ -23,8 +23,8 @@ DIMENSIONS_EN = [
 
 def open_map(page, live_server, path: str = "/") -> None:
     page.goto(live_server.url + path)
-    # The units layer is drawn once its 4 units have loaded.
-    page.wait_for_function("() => window.ecozone && Object.keys(window.ecozone.map._layers).length > 8")
+    # Unit tiles drawn, regions and features loaded.
+    page.wait_for_function("() => window.ecozone && window.ecozone.loaded")
 
 
 def click_map_at(page, lon: float, lat: float) -> None:
@@ -114,7 +114,7 @@ def test_switching_to_english_is_remembered(page, live_server, artifacts):
     page.wait_for_load_state()
     assert page.get_attribute("html", "lang") == "en"
     assert page.locator("h1").inner_text() == "Control unit lookup"
-    page.wait_for_function("() => window.ecozone && Object.keys(window.ecozone.map._layers).length > 8")
+    page.wait_for_function("() => window.ecozone && window.ecozone.loaded")
     click_map_at(page, 112.25, 37.75)
     text = card_text(page)
     assert "迎泽区一般管控单元" in text and "General control unit" in text
@@ -153,3 +153,22 @@ def test_phone_menu_opens_the_navigation(chromium, live_server, artifacts):
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(artifacts / "phone-menu.png"))
     context.close()
+
+
+def test_the_map_draws_units_from_vector_tiles(page, live_server, artifacts):
+    tiles: list[int] = []
+    page.on("response", lambda r: tiles.append(r.status) if "/tiles/units/" in r.url else None)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    open_map(page, live_server)
+    assert tiles and set(tiles) <= {200, 304}
+    assert not any("/api/v1/map/units" in url for url in requests)
+    # The tile canvases in the units pane carry painted pixels.
+    painted = page.evaluate(
+        """() => [...document.querySelectorAll('.leaflet-units-pane canvas')].some((c) => {
+             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+             for (let i = 3; i < d.length; i += 4) if (d[i] > 0) return true;
+             return false; })"""
+    )
+    assert painted
+    page.screenshot(path=str(artifacts / "map-tiles.png"))

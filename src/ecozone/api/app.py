@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from ecozone import __version__
 from ecozone.api import auth
 from ecozone.api.errors import install_error_handlers
-from ecozone.api.routers import health, indicators, layers, monitoring, ogc, releases, screening, staff, staff_users, zoning
+from ecozone.api.routers import health, indicators, layers, monitoring, ogc, releases, screening, staff, staff_users, tiles, zoning
 from ecozone.logging import get_logger
 from ecozone.settings import Settings, get_settings
 from ecozone.store.engine import make_engine
@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(screening.router)
     app.include_router(releases.router)
     app.include_router(layers.router)
+    app.include_router(tiles.router)
     app.include_router(ogc.router)
     app.include_router(indicators.router)
     app.include_router(monitoring.router)

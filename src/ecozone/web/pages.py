@@ -87,7 +87,7 @@ def map_config(
         "api": {
             "where": f"{root}/api/v1/where",
             "unit": f"{root}/api/v1/units/",
-            "mapUnits": f"{root}/api/v1/map/units",
+            "unitTiles": f"{root}/tiles/units/{{z}}/{{x}}/{{y}}.mvt",
             "regions": f"{root}/api/v1/regions",
             "features": f"{root}/api/v1/features",
             "unitItems": f"{root}/ogc/collections/units/items",

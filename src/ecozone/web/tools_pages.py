@@ -46,7 +46,7 @@ def tool_config(snapshot: ZoningSnapshot, t: Translator, root: str) -> dict:
             "vocabulary": f"{root}/api/v1/project-vocabulary",
             "outlines": f"{root}/api/v1/outlines",
             "regions": f"{root}/api/v1/regions",
-            "mapUnits": f"{root}/api/v1/map/units",
+            "unitTiles": f"{root}/tiles/units/{{z}}/{{x}}/{{y}}.mvt",
         },
         "classStyles": CLASS_STYLES,
         "verdicts": VERDICT_STYLES,

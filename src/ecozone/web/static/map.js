@@ -55,14 +55,21 @@
     return Object.assign({ weight: 1, fillOpacity: 0.45 }, config.classStyles[feature.properties.class]);
   }
 
-  const unitLayers = {};
-  const unitsLayer = L.geoJSON(null, {
+  // Units come as vector tiles cut per release on the server (light at any scale); the class
+  // colours are applied here, the highlight by unit code.
+  const tileParams = config.asOf ? '?as_of=' + encodeURIComponent(config.asOf) : '';
+  const unitsLayer = L.vectorGrid.protobuf(config.api.unitTiles + tileParams, {
     pane: 'units',
     interactive: false,
-    style: unitStyle,
-    onEachFeature: (feature, layer) => { unitLayers[feature.id] = layer; },
+    maxNativeZoom: 14,
+    rendererFactory: L.canvas.tile,
+    getFeatureId: (feature) => feature.properties.code,
+    vectorTileLayerStyles: {
+      units: (properties) => Object.assign({ weight: 1, fill: true, fillOpacity: 0.45 }, config.classStyles[properties.class]),
+    },
   }).addTo(map);
   overlays[t('layer.units')] = unitsLayer;
+  let highlighted = [];
 
   const featureLayers = {};
   config.featureOrder.forEach((kind) => {
@@ -87,11 +94,15 @@
   const highlight = L.layerGroup().addTo(map);
   let marker = null;
 
+  // Resolves once the first unit tiles are drawn and every GeoJSON layer has arrived.
   function loadLayers() {
-    getJson(config.api.mapUnits).then((data) => unitsLayer.addData(data)).catch(showError);
-    getJson(config.api.regions, { level: 'county' }).then((data) => countiesLayer.addData(data)).catch(showError);
-    getJson(config.api.regions, { level: 'city' }).then((data) => citiesLayer.addData(data)).catch(showError);
-    getJson(config.api.features).then(addFeatures).catch(showError);
+    const tilesDrawn = new Promise((resolve) => unitsLayer.once('load', resolve));
+    return Promise.all([
+      tilesDrawn,
+      getJson(config.api.regions, { level: 'county' }).then((data) => countiesLayer.addData(data)).catch(showError),
+      getJson(config.api.regions, { level: 'city' }).then((data) => citiesLayer.addData(data)).catch(showError),
+      getJson(config.api.features).then(addFeatures).catch(showError),
+    ]);
   }
 
   function addFeatures(data) {
@@ -116,10 +127,10 @@
   }
 
   function highlightUnits(codes) {
-    Object.values(unitLayers).forEach((layer) => unitsLayer.resetStyle(layer));
+    highlighted.forEach((code) => unitsLayer.resetFeatureStyle(code));
+    highlighted = codes;
     codes.forEach((code) => {
-      const layer = unitLayers[code];
-      if (layer) layer.setStyle({ weight: 3, color: '#111', fillOpacity: 0.6 });
+      unitsLayer.setFeatureStyle(code, { weight: 3, color: '#111', fill: true, fillOpacity: 0.6 });
     });
   }
 
@@ -279,9 +290,9 @@
     else countyUnits.hidden = true;
   });
 
-  loadLayers();
   // The map object, for pages that add layers later and for end-to-end tests.
-  window.ecozone = { map, lookup, showUnit };
+  window.ecozone = { map, unitsLayer, lookup, showUnit, loaded: false };
+  loadLayers().then(() => { window.ecozone.loaded = true; });
 
   // A shared link may carry a place: /?lon=112.55&lat=37.87
   const params = new URLSearchParams(window.location.search);

@@ -49,12 +49,15 @@
     map.fitBounds([[minLat, minLon], [maxLat, maxLon]]);
     // Below the overlay pane, so what the page draws stays on top whenever the context loads.
     map.createPane('context').style.zIndex = 350;
-    const units = L.geoJSON(null, {
+    L.vectorGrid.protobuf(config.api.unitTiles, {
       pane: 'context',
       interactive: false,
-      style: (f) => Object.assign({ weight: 0.5, fillOpacity: 0.18, opacity: 0.5 }, config.classStyles[f.properties.class]),
+      maxNativeZoom: 14,
+      rendererFactory: L.canvas.tile,
+      vectorTileLayerStyles: {
+        units: (p) => Object.assign({ weight: 0.5, fill: true, fillOpacity: 0.18, opacity: 0.5 }, config.classStyles[p.class]),
+      },
     }).addTo(map);
-    getJson(config.api.mapUnits).then((data) => units.addData(data)).catch(() => null);
     const counties = L.geoJSON(null, {
       pane: 'context',
       interactive: false, style: () => ({ color: '#607d8b', weight: 1, dashArray: '3 3', fill: false }),

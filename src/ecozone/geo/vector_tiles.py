@@ -1,0 +1,151 @@
+"""Mapbox Vector Tiles (MVT) from lon/lat polygons: Web Mercator tile grid, per-zoom generalisation.
+
+A ``TileSource`` holds one fixed list of geometries (EPSG:4490/4326 lon/lat) projected once to
+Web Mercator. For a tile ``z/x/y`` it selects the geometries that touch the tile through an
+STRtree, clips them to the tile plus a small buffer, moves them to tile coordinates and encodes
+them with ``mapbox-vector-tile``. Geometries are simplified once per zoom level (lazily), with a
+tolerance of about a quarter of a screen pixel at that zoom, so low zooms stay small and fast.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import mapbox_vector_tile
+import numpy as np
+import shapely
+from pyproj import Transformer
+
+from ecozone.errors import BadInput
+
+EXTENT = 4096
+BUFFER = 64  # tile units drawn beyond the edge, so strokes do not stop at tile seams
+MAX_ZOOM = 22
+# Half the equator in Web Mercator metres.
+_ORIGIN = 20037508.342789244
+_TO_MERCATOR = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
+# Web Mercator is undefined at the poles; this is the usual cut.
+_MAX_LAT = 85.05112878
+
+
+@dataclass(frozen=True)
+class TileAddress:
+    """One tile of the XYZ (Google/OSM) scheme."""
+
+    z: int
+    x: int
+    y: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.z <= MAX_ZOOM:
+            raise BadInput(f"zoom {self.z} is outside 0–{MAX_ZOOM}", field="z", value=self.z)
+        size = 1 << self.z
+        for name, value in (("x", self.x), ("y", self.y)):
+            if not 0 <= value < size:
+                raise BadInput(f"tile {name}={value} is outside 0–{size - 1} at zoom {self.z}", field=name, value=value)
+
+    def mercator_bounds(self) -> tuple[float, float, float, float]:
+        """(minx, miny, maxx, maxy) of the tile in EPSG:3857 metres."""
+        span = 2 * _ORIGIN / (1 << self.z)
+        minx = -_ORIGIN + self.x * span
+        maxy = _ORIGIN - self.y * span
+        return minx, maxy - span, minx + span, maxy
+
+
+def tile_for_lonlat(lon: float, lat: float, z: int) -> TileAddress:
+    """The tile containing a lon/lat point at zoom ``z``."""
+    lat = max(-_MAX_LAT, min(_MAX_LAT, lat))
+    n = 1 << z
+    x = int((lon + 180.0) / 360.0 * n)
+    y = int((1.0 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2.0 * n)
+    return TileAddress(z, min(max(x, 0), n - 1), min(max(y, 0), n - 1))
+
+
+def to_mercator(geometries: Sequence[shapely.Geometry]) -> np.ndarray:
+    """Project lon/lat geometries to Web Mercator (latitudes clamped to the projection's range)."""
+
+    def project(coords: np.ndarray) -> np.ndarray:
+        lat = np.clip(coords[:, 1], -_MAX_LAT, _MAX_LAT)
+        x, y = _TO_MERCATOR.transform(coords[:, 0], lat)
+        return np.column_stack([x, y])
+
+    return shapely.transform(np.asarray(list(geometries), dtype=object), project)
+
+
+def pixel_tolerance(z: int, pixels: float = 0.25) -> float:
+    """Metres that ``pixels`` of a 256-pixel tile span at zoom ``z``."""
+    return 2 * _ORIGIN / (1 << z) / 256 * pixels
+
+
+class TileSource:
+    """Geometries with properties, served as one MVT layer per tile."""
+
+    def __init__(
+        self,
+        layer: str,
+        geometries: Sequence[shapely.Geometry],
+        properties: Sequence[Mapping[str, object]],
+        ids: Sequence[int] | None = None,
+    ) -> None:
+        if len(geometries) != len(properties):
+            raise ValueError("one properties mapping per geometry is required")
+        self.layer = layer
+        self._properties = list(properties)
+        self._ids = list(ids) if ids is not None else list(range(1, len(self._properties) + 1))
+        self._full = to_mercator(geometries)
+        self._tree = shapely.STRtree(self._full)
+        self._by_zoom: dict[int, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._properties)
+
+    def _generalised(self, z: int) -> np.ndarray:
+        """The geometries simplified for zoom ``z`` (computed once per zoom, kept)."""
+        cached = self._by_zoom.get(z)
+        if cached is not None:
+            return cached
+        with self._lock:
+            cached = self._by_zoom.get(z)
+            if cached is None:
+                cached = shapely.simplify(self._full, pixel_tolerance(z), preserve_topology=True)
+                self._by_zoom[z] = cached
+            return cached
+
+    def features_in(self, tile: TileAddress) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of the geometries touching the tile and their geometries in tile coordinates."""
+        minx, miny, maxx, maxy = tile.mercator_bounds()
+        pad = (maxx - minx) * BUFFER / EXTENT
+        positions = np.sort(self._tree.query(shapely.box(minx - pad, miny - pad, maxx + pad, maxy + pad)))
+        if len(positions) == 0:
+            return positions, np.empty(0, dtype=object)
+        clipped = shapely.clip_by_rect(self._generalised(tile.z)[positions], minx - pad, miny - pad, maxx + pad, maxy + pad)
+        scale = EXTENT / (maxx - minx)
+
+        def to_tile(coords: np.ndarray) -> np.ndarray:
+            # MVT's y axis points down from the tile's top-left corner.
+            return np.column_stack([(coords[:, 0] - minx) * scale, (maxy - coords[:, 1]) * scale])
+
+        in_tile = shapely.set_precision(shapely.transform(clipped, to_tile), 1.0)
+        keep = ~shapely.is_empty(in_tile)
+        return positions[keep], in_tile[keep]
+
+    def encode(self, tile: TileAddress) -> bytes:
+        """The tile as MVT bytes (an empty layer where nothing touches it)."""
+        positions, geometries = self.features_in(tile)
+        features = [
+            {"geometry": geometry, "properties": dict(self._properties[int(i)]), "id": self._ids[int(i)]}
+            for i, geometry in zip(positions, geometries, strict=True)
+        ]
+        return mapbox_vector_tile.encode(
+            [{"name": self.layer, "features": features}],
+            default_options={"extents": EXTENT, "y_coord_down": True, "check_winding_order": True},
+        )
+
+
+def decode(data: bytes) -> dict:
+    """Decode MVT bytes (for tests and tools): layer name -> {features, extent}."""
+    return mapbox_vector_tile.decode(data, default_options={"y_coord_down": True})

@@ -1,0 +1,74 @@
+"""Vector tiles: the tile grid, clipping, generalisation per zoom, encoding that decodes back."""
+
+from __future__ import annotations
+
+import pytest
+import shapely
+from pyproj import Transformer
+
+from ecozone.errors import BadInput
+from ecozone.geo.vector_tiles import EXTENT, TileAddress, TileSource, decode, tile_for_lonlat
+
+
+def test_tile_for_lonlat_matches_the_xyz_scheme():
+    # Taiyuan at zoom 8 is tile 208/98 of the OSM/Google XYZ scheme, and its projected point
+    # (pyproj, EPSG:3857) lies inside that tile's bounds.
+    tile = tile_for_lonlat(112.55, 37.87, 8)
+    assert tile == TileAddress(8, 208, 98)
+    x, y = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True).transform(112.55, 37.87)
+    minx, miny, maxx, maxy = tile.mercator_bounds()
+    assert minx <= x < maxx and miny < y <= maxy
+    assert tile_for_lonlat(-180.0, 85.0, 0) == TileAddress(0, 0, 0)
+
+
+@pytest.mark.parametrize(("z", "x", "y", "field"), [(23, 0, 0, "z"), (2, 4, 0, "x"), (2, 0, -1, "y")])
+def test_tile_addresses_out_of_range_name_the_field(z, x, y, field):
+    with pytest.raises(BadInput) as err:
+        TileAddress(z, x, y)
+    assert err.value.detail["field"] == field
+
+
+def _source():
+    inside = shapely.box(112.50, 37.80, 112.60, 37.90)
+    # A ring with many vertices on a circle: generalised at low zooms, kept at high ones.
+    circle = shapely.Point(112.8, 37.5).buffer(0.2, quad_segs=256)
+    far = shapely.box(80.0, 30.0, 80.1, 30.1)
+    return TileSource(
+        "units",
+        [inside, circle, far],
+        [{"code": "A", "class": 1}, {"code": "B", "class": 2}, {"code": "C", "class": 3}],
+    )
+
+
+def test_a_tile_holds_exactly_the_geometries_that_touch_it_with_their_properties():
+    source = _source()
+    layer = decode(source.encode(tile_for_lonlat(112.55, 37.85, 10)))["units"]
+    codes = {f["properties"]["code"] for f in layer["features"]}
+    assert codes == {"A"}
+    assert layer["extent"] == EXTENT
+    world = decode(source.encode(TileAddress(0, 0, 0)))["units"]
+    assert {f["properties"]["code"] for f in world["features"]} == {"A", "B", "C"}
+
+
+def test_an_empty_tile_is_a_valid_tile_without_features():
+    data = _source().encode(TileAddress(10, 0, 0))
+    assert decode(data).get("units", {"features": []})["features"] == []
+
+
+def test_geometries_are_clipped_to_the_tile_and_its_buffer():
+    source = _source()
+    tile = tile_for_lonlat(112.8, 37.5, 12)  # well inside the circle: clipped to the tile square
+    (feature,) = decode(source.encode(tile))["units"]["features"]
+    xs = [x for ring in feature["geometry"]["coordinates"] for x, _ in ring]
+    assert min(xs) >= -64 and max(xs) <= EXTENT + 64
+
+
+def test_low_zooms_carry_fewer_vertices_than_high_ones():
+    source = _source()
+
+    def vertices(z: int) -> int:
+        tile = tile_for_lonlat(112.8, 37.5, z)
+        _, geoms = source.features_in(tile)
+        return int(shapely.get_num_coordinates(geoms).sum())
+
+    assert vertices(5) < vertices(9)
