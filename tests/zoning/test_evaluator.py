@@ -13,18 +13,11 @@ from pyproj import Geod
 
 from ecozone.errors import BadInput
 from ecozone.geo.regions import ReferenceFeature
-from ecozone.zoning.evaluator import (
-    Evaluator,
-    FeatureCatalog,
-    Outcome,
-    Project,
-    RegionHit,
-    SpatialContext,
-    UnitHit,
-    Verdict,
-    make_project,
-)
-from ecozone.zoning.rules import load_rulebook
+from ecozone.zoning.catalog import FeatureCatalog, RegionHit, SpatialContext, UnitHit
+from ecozone.zoning.evaluator import Evaluator
+from ecozone.zoning.findings import Outcome, Verdict
+from ecozone.zoning.project import Project, make_project
+from ecozone.zoning.rule_loading import load_rulebook
 from ecozone.zoning.settings import RuleSettings
 
 GEOD = Geod(ellps="GRS80")

@@ -23,16 +23,11 @@ from pyproj import Geod
 
 from ecozone.geo.index import GeometryIndex
 from ecozone.geo.regions import ReferenceFeature
-from ecozone.zoning.evaluator import (
-    Evaluator,
-    FeatureCatalog,
-    Outcome,
-    RegionHit,
-    SpatialContext,
-    UnitHit,
-    make_project,
-)
-from ecozone.zoning.rules import load_rulebook
+from ecozone.zoning.catalog import FeatureCatalog, RegionHit, SpatialContext, UnitHit
+from ecozone.zoning.evaluator import Evaluator
+from ecozone.zoning.findings import Outcome
+from ecozone.zoning.project import make_project
+from ecozone.zoning.rule_loading import load_rulebook
 from ecozone.zoning.settings import RuleSettings
 
 # --- the real data and sites on it ---------------------------------------------------------

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ecozone.zoning.rules import load_rulebook, load_vocabulary
+from ecozone.zoning.project_vocabulary import load_vocabulary
+from ecozone.zoning.rule_loading import load_rulebook
 from ecozone.zoning.settings import RuleSettings
 
 ROOT = Path(__file__).resolve().parents[2]

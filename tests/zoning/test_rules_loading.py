@@ -12,7 +12,9 @@ import yaml
 
 from ecozone.errors import BadInput
 from ecozone.zoning.model import Dimension
-from ecozone.zoning.rules import Effect, Nature, load_rulebook, load_vocabulary
+from ecozone.zoning.project_vocabulary import load_vocabulary
+from ecozone.zoning.rule_loading import load_rulebook
+from ecozone.zoning.rules import Effect, Nature
 from ecozone.zoning.settings import RuleSettings
 
 SHIPPED = Path(__file__).resolve().parents[2] / "data" / "shanxi" / "rules"

@@ -16,7 +16,9 @@ import shapely
 from ecozone.geo.regions import ReferenceFeature
 from ecozone.screening.overlay import Overlay, overlay
 from ecozone.screening.project_input import ProjectInput
-from ecozone.zoning.evaluator import Evaluation, Evaluator, FeatureCatalog, RegionHit, SpatialContext, UnitHit
+from ecozone.zoning.catalog import FeatureCatalog, RegionHit, SpatialContext, UnitHit
+from ecozone.zoning.evaluator import Evaluator
+from ecozone.zoning.findings import Evaluation
 from ecozone.zoning.industries import describe_industry
 from ecozone.zoning.inforce import ZoningSnapshot
 from ecozone.zoning.lookup import DEMO_NOTICE_ZH

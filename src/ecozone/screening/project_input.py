@@ -14,7 +14,7 @@ from shapely.errors import GEOSException
 from ecozone.errors import BadInput
 from ecozone.geo.crs import STORAGE_CRS, normalize_crs_name, to_storage_crs
 from ecozone.geo.io import read_vector
-from ecozone.zoning.evaluator import Project, make_project
+from ecozone.zoning.project import Project, make_project
 
 NOTE_REPAIRED_ZH = "项目范围线存在自相交等几何错误（{reason}），已自动修复后研判。"
 

@@ -11,7 +11,7 @@ import shapely
 from ecozone.geo.figure import Layer, Style, map_svg
 from ecozone.reporting.render import html_to_pdf, render_html
 from ecozone.screening.engine import ScreeningResult
-from ecozone.zoning.evaluator import FeatureCatalog
+from ecozone.zoning.catalog import FeatureCatalog
 from ecozone.zoning.model import UnitClass
 
 TEMPLATES = Path(__file__).with_name("templates")

@@ -16,12 +16,12 @@ import shapely
 import shapely.geometry
 
 from ecozone.errors import BadInput
-from ecozone.geo.metric import metric_crs_for, to_metric, from_metric
+from ecozone.geo.metric import from_metric, metric_crs_for, to_metric
 from ecozone.geo.regions import Region
 from ecozone.screening.engine import VERDICT_NAMES_ZH, Screener
 from ecozone.screening.project_input import ProjectInput
-from ecozone.zoning.evaluator import make_project
 from ecozone.zoning.model import UnitClass
+from ecozone.zoning.project import make_project
 
 VERDICTS = ("prohibited", "restricted", "review", "compliant")
 # Slivers below this area (m²) come from cutting along shared edges; they are dropped.

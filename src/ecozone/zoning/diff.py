@@ -175,7 +175,7 @@ def _pair_reclassified(changes: list[UnitChange], units_a: dict, units_b: dict) 
 
 def diff_rules(rules_a: list[dict], rules_b: list[dict]) -> tuple[list[str], list[str], list[str]]:
     """Rule ids added, removed and changed from A to B (``release_id`` ignored)."""
-    strip = lambda r: {k: v for k, v in r.items() if k != "release_id"}  # noqa: E731
+    strip = lambda r: {k: v for k, v in r.items() if k != "release_id"}
     by_id_a = {r["id"]: strip(r) for r in rules_a}
     by_id_b = {r["id"]: strip(r) for r in rules_b}
     added = sorted(by_id_b.keys() - by_id_a.keys())
@@ -185,7 +185,12 @@ def diff_rules(rules_a: list[dict], rules_b: list[dict]) -> tuple[list[str], lis
 
 
 def diff_releases(
-    release_a: int, units_a: list[ControlUnit], rules_a: list[dict], release_b: int, units_b: list[ControlUnit], rules_b: list[dict]
+    release_a: int,
+    units_a: list[ControlUnit],
+    rules_a: list[dict],
+    release_b: int,
+    units_b: list[ControlUnit],
+    rules_b: list[dict],
 ) -> ReleaseDiff:
     """The full difference from release A to release B."""
     added, removed, changed = diff_rules(rules_a, rules_b)

@@ -150,7 +150,9 @@ def read_package(path: Path) -> ReleasePackage:
             raise BadInput(f"{path.name} has no manifest.json", field="manifest", value=str(path))
         manifest = json.loads(archive.read("manifest.json"))
         if manifest.get("format") != PACKAGE_FORMAT:
-            raise BadInput(f"{path.name}: unknown package format {manifest.get('format')!r}", field="format", value=manifest.get("format"))
+            raise BadInput(
+                f"{path.name}: unknown package format {manifest.get('format')!r}", field="format", value=manifest.get("format")
+            )
         contents = {}
         for name, meta in manifest["files"].items():
             if name not in names:
@@ -164,6 +166,8 @@ def read_package(path: Path) -> ReleasePackage:
         gpkg.write_bytes(contents["units.gpkg"])
         units = read_units(gpkg).units
     rule_files = [
-        (name[len(RULES_FOLDER) :], data.decode("utf-8")) for name, data in sorted(contents.items()) if name.startswith(RULES_FOLDER)
+        (name[len(RULES_FOLDER) :], data.decode("utf-8"))
+        for name, data in sorted(contents.items())
+        if name.startswith(RULES_FOLDER)
     ]
     return ReleasePackage(manifest=manifest, units=units, rule_files=rule_files)

@@ -100,8 +100,7 @@ def _split_code(raw: str) -> tuple[str | None, str | None]:
     match = _CODE_PATTERN.match(text)
     if not text or match is None:
         raise BadInput(
-            f"industry code {raw!r} is not a GB/T 4754-2017 code (a section letter A–T and/or "
-            "2–4 digits, e.g. C2521 or 2521)",
+            f"industry code {raw!r} is not a GB/T 4754-2017 code (a section letter A–T and/or 2–4 digits, e.g. C2521 or 2521)",
             field="industry",
             value=raw,
         )
@@ -128,7 +127,7 @@ def parse_industry_code(raw: str) -> str:
         )
     if letter is not None and letter != division.section:
         raise BadInput(
-            f"industry code {raw!r}: division {digits[:2]} belongs to section " f"{division.section}, not {letter}",
+            f"industry code {raw!r}: division {digits[:2]} belongs to section {division.section}, not {letter}",
             field="industry",
             value=raw,
             suggestions=[f"{division.section}{digits}"],

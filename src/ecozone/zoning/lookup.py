@@ -11,10 +11,7 @@ from ecozone.zoning.inforce import ZoningSnapshot
 from ecozone.zoning.model import ControlUnit
 
 DEMO_NOTICE_ZH = "示例数据：本结果基于演示用管控单元，并非正式发布的生态环境分区管控成果。"
-DEMO_NOTICE_EN = (
-    "Demonstration data: this answer uses demonstration control units, not the officially "
-    "published zoning."
-)
+DEMO_NOTICE_EN = "Demonstration data: this answer uses demonstration control units, not the officially published zoning."
 
 
 @dataclass

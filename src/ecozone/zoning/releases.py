@@ -97,9 +97,7 @@ def create_draft(
         release_store.add_units(conn, release.id, units)
         release_store.add_rule_files(conn, release.id, rule_files)
         release_store.add_rules(conn, release.id, rule_records(rule_files))
-        release_store.record_audit(
-            conn, actor, "create_draft", release.id, units=len(units), warnings=len(report.warnings)
-        )
+        release_store.record_audit(conn, actor, "create_draft", release.id, units=len(units), warnings=len(report.warnings))
     return release, report
 
 
@@ -145,7 +143,9 @@ def _check_units_in_jurisdiction(units: list[ControlUnit], jurisdiction: str, re
             )
 
 
-def import_draft(engine: Engine, path: Path, request: DraftRequest, actor: str, crs: str | None = None) -> tuple[Release, ValidationReport]:
+def import_draft(
+    engine: Engine, path: Path, request: DraftRequest, actor: str, crs: str | None = None
+) -> tuple[Release, ValidationReport]:
     """Read a unit file and store it as a draft release (see ``create_draft``)."""
     read = read_units(path, crs=crs)
     return create_draft(engine, request, read.units, actor)
@@ -231,7 +231,9 @@ def export_release_package(engine: Engine, release_id: int, path: Path) -> dict:
     return export_package(path, release, units, release_rule_files(engine, release_id))
 
 
-def import_release_package(engine: Engine, path: Path, actor: str, version: str | None = None) -> tuple[Release, ValidationReport]:
+def import_release_package(
+    engine: Engine, path: Path, actor: str, version: str | None = None
+) -> tuple[Release, ValidationReport]:
     """Verify a package's checksums and store it as a new draft of its jurisdiction."""
     package = read_package(path)
     manifest = package.manifest

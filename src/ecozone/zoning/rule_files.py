@@ -9,7 +9,8 @@ from pathlib import Path
 import yaml
 
 from ecozone.errors import BadInput
-from ecozone.zoning.rules import Rulebook, load_rulebook_texts
+from ecozone.zoning.rule_loading import load_rulebook_texts
+from ecozone.zoning.rules import Rulebook
 
 RuleFileText = tuple[str, str]
 

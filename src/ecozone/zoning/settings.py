@@ -40,8 +40,7 @@ class RuleSettings(BaseSettings):
         default=1000.0,
         gt=0,
         description=(
-            "000 六、(二) '黄河干流及\"七河\"临岸一定范围' gives no width; 1 km matches the Yellow "
-            "River band of 001 三、(四)."
+            "000 六、(二) '黄河干流及\"七河\"临岸一定范围' gives no width; 1 km matches the Yellow River band of 001 三、(四)."
         ),
     )
     five_lakes_zone_m: float = Field(
@@ -72,8 +71,7 @@ class RuleSettings(BaseSettings):
         default=1000.0,
         gt=0,
         description=(
-            "004 五、(一) '保育以滹沱河、桃河两大河流生态廊道' gives no corridor width; 1 km matches "
-            "the province's river bands."
+            "004 五、(一) '保育以滹沱河、桃河两大河流生态廊道' gives no corridor width; 1 km matches the province's river bands."
         ),
     )
     taiyuan_1plus30_offset_ratio: float = Field(

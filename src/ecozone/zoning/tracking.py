@@ -60,7 +60,15 @@ def _releases_of_year(engine: Engine, year: int) -> list[dict]:
     for release in sorted(published, key=lambda r: (r.effective_date, r.id)):
         previous = workflow.previous_release(engine, release)
         changes = workflow.diff(engine, previous.id, release.id).counts() if previous else None
-        rows.append({**release.summary(), "kind": release.kind.value, "reason": release.reason, "previous": previous.id if previous else None, "changes": changes})
+        rows.append(
+            {
+                **release.summary(),
+                "kind": release.kind.value,
+                "reason": release.reason,
+                "previous": previous.id if previous else None,
+                "changes": changes,
+            }
+        )
     return rows
 
 

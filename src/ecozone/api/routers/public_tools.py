@@ -17,7 +17,7 @@ from fastapi import APIRouter, File, UploadFile
 from ecozone.errors import BadInput
 from ecozone.geo.crs import STORAGE_CRS, to_storage_crs
 from ecozone.geo.io import read_vector
-from ecozone.zoning.rules import load_vocabulary
+from ecozone.zoning.project_vocabulary import load_vocabulary
 
 router = APIRouter(prefix="/api/v1", tags=["screening"])
 
