@@ -11,13 +11,20 @@ from typing import Any
 
 
 class EcozoneError(Exception):
-    """Base of all domain errors; ``detail`` carries machine-readable context."""
+    """Base of all domain errors; ``detail`` carries machine-readable context.
+
+    ``message`` is the English text for developers and logs. ``key`` optionally names a message
+    in the edges' catalogs (e.g. ``industry.unknown``) that is filled with ``detail`` to tell a
+    person the same thing in their language; without one the edges fall back to a text per kind
+    and field.
+    """
 
     kind = "failure"
 
-    def __init__(self, message: str, **detail: Any) -> None:
+    def __init__(self, message: str, *, key: str | None = None, **detail: Any) -> None:
         super().__init__(message)
         self.message = message
+        self.key = key
         self.detail = detail
 
 

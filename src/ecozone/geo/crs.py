@@ -78,6 +78,6 @@ def to_storage_crs(geometry: shapely.Geometry, crs: str | None) -> shapely.Geome
 def check_lonlat(lon: float, lat: float) -> None:
     """Raise ``BadInput`` naming the value when lon/lat is not a geographic coordinate."""
     if not np.isfinite(lon) or not -180.0 <= lon <= 180.0:
-        raise BadInput(f"longitude {lon} is out of range [-180, 180]", field="lon", value=lon)
+        raise BadInput(f"longitude {lon} is out of range [-180, 180]", key="coordinate.out_of_range", field="lon", value=lon)
     if not np.isfinite(lat) or not -90.0 <= lat <= 90.0:
-        raise BadInput(f"latitude {lat} is out of range [-90, 90]", field="lat", value=lat)
+        raise BadInput(f"latitude {lat} is out of range [-90, 90]", key="coordinate.out_of_range", field="lat", value=lat)

@@ -85,6 +85,7 @@ def overlay(snapshot: ZoningSnapshot, geometry: shapely.Geometry) -> Overlay:
         minx, miny, maxx, maxy = geometry.bounds
         raise BadInput(
             f"the project ({minx:.5f}, {miny:.5f} – {maxx:.5f}, {maxy:.5f}) lies outside the territory served",
+            key="territory.project_outside",
             field="geometry",
             value=[minx, miny, maxx, maxy],
         )

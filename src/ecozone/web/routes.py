@@ -14,12 +14,13 @@ from typing import Any
 import xstatic.pkg.leaflet as xstatic_leaflet
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from ecozone.api.errors import HTTP_STATUS
+from ecozone.api.errors import HTTP_STATUS, localized_text, person_message, request_language, validation_field
 from ecozone.errors import EcozoneError
 from ecozone.web import pages
 from ecozone.web.i18n import LANG_COOKIE, Translator, requested_language
@@ -76,11 +77,12 @@ class WebRoute(APIRoute):
                 return await handler(request)
             except EcozoneError as exc:
                 status = HTTP_STATUS.get(exc.kind, 500)
-                return render(request, "error.html", {"status": status, "message": exc.message}, status)
+                t, _ = translator_for(request)
+                return render(request, "error.html", {"status": status, "message": person_message(exc, t.lang)}, status)
             except RequestValidationError as exc:
-                message = "; ".join(
-                    f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg', '')}" for e in exc.errors()
-                )
+                t, _ = translator_for(request)
+                field = validation_field(exc)
+                message = localized_text(t.lang, "request.invalid" if field else "request.invalid.nofield", "bad_input", field, None)
                 return render(request, "error.html", {"status": 422, "message": message}, 422)
 
         return handle
@@ -120,9 +122,32 @@ def release_page(request: Request, release_id: int) -> HTMLResponse:
     return render(request, "release.html", context)
 
 
+def wants_html(request: Request) -> bool:
+    """A browser asking for a page (not an API client, not a script asking for JSON)."""
+    path = request.url.path
+    if path.startswith(("/api/", "/ogc", "/static/", "/vendor/")):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+async def handle_http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    """A mistyped address: an HTML page in the reader's language for browsers, JSON for the rest."""
+    if wants_html(request):
+        t, _ = translator_for(request)
+        key = "page.not_found" if exc.status_code == 404 else f"kind.{'failure' if exc.status_code >= 500 else 'bad_input'}"
+        message = localized_text(t.lang, key, "not_found", None, None)
+        return render(request, "error.html", {"status": exc.status_code, "message": message}, exc.status_code)
+    lang = request_language(request)
+    body = {"detail": exc.detail}
+    if exc.status_code == 404:
+        body.update(error="not_found", message=localized_text(lang, "page.not_found", "not_found", None, None))
+    return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+
 def mount_web(app: FastAPI, map_settings: MapSettings | None = None) -> None:
     """Add the public pages, static files and Leaflet to ``app`` (after the API routers)."""
     app.state.map_settings = map_settings or MapSettings()
+    app.add_exception_handler(StarletteHTTPException, handle_http_error)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.mount("/vendor/leaflet", StaticFiles(directory=xstatic_leaflet.BASE_DIR), name="leaflet")
     app.include_router(router)

@@ -101,6 +101,7 @@ def _split_code(raw: str) -> tuple[str | None, str | None]:
     if not text or match is None:
         raise BadInput(
             f"industry code {raw!r} is not a GB/T 4754-2017 code (a section letter A–T and/or 2–4 digits, e.g. C2521 or 2521)",
+            key="industry.malformed",
             field="industry",
             value=raw,
         )
@@ -121,6 +122,7 @@ def parse_industry_code(raw: str) -> str:
     if division is None:
         raise BadInput(
             f"industry code {raw!r}: division {digits[:2]} does not exist in GB/T 4754-2017",
+            key="industry.unknown",
             field="industry",
             value=raw,
             suggestions=_suggest_codes(digits),
@@ -128,6 +130,7 @@ def parse_industry_code(raw: str) -> str:
     if letter is not None and letter != division.section:
         raise BadInput(
             f"industry code {raw!r}: division {digits[:2]} belongs to section {division.section}, not {letter}",
+            key="industry.wrong_section",
             field="industry",
             value=raw,
             suggestions=[f"{division.section}{digits}"],
@@ -145,6 +148,7 @@ def get_industry(code: str) -> Industry:
         hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
         raise BadInput(
             f"industry code {code!r} is not in the GB/T 4754-2017 table{hint}",
+            key="industry.unknown",
             field="industry",
             value=code,
             suggestions=suggestions,

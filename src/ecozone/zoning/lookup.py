@@ -66,6 +66,7 @@ def where(snapshot: ZoningSnapshot, lon: float, lat: float) -> WhereAnswer:
         raise BadInput(
             f"point ({lon}, {lat}) lies outside the territory served "
             f"({', '.join(r.name for r in snapshot.regions.regions if r.level == RegionLevel.PROVINCE) or 'no regions loaded'})",
+            key="territory.point_outside",
             field="lon,lat",
             value=[lon, lat],
         )

@@ -24,7 +24,7 @@
   }
 
   async function getJson(path, params) {
-    const response = await fetch(apiUrl(path, params), { headers: { Accept: 'application/json' } });
+    const response = await fetch(apiUrl(path, params), { headers: { Accept: 'application/json', 'Accept-Language': document.documentElement.lang || 'zh-CN' } });
     const body = await response.json();
     if (!response.ok) throw new Error(body.message || body.description || response.statusText);
     return body;
@@ -250,11 +250,22 @@
       showCard([el('p', { class: 'error', role: 'alert', text: t('bad_coords') })]);
       return;
     }
+    // A point outside the territory would pan to an empty grey map: keep the view and say why.
+    if (lon < minLon || lon > maxLon || lat < minLat || lat > maxLat) {
+      showCard([el('p', { class: 'error', role: 'alert', text: t('outside') })]);
+      return;
+    }
     map.setView([lat, lon], Math.max(map.getZoom(), 10));
     lookup(lon, lat);
   });
 
+  function clearCard() {
+    card.replaceChildren();
+    card.hidden = true;
+  }
+
   async function chooseCounty(option) {
+    clearCard(); // an answer or error about an earlier place no longer applies
     const [w, s, e, n] = option.dataset.bbox.split(',').map(Number);
     map.fitBounds([[s, w], [n, e]]);
     highlight.clearLayers();

@@ -46,7 +46,7 @@
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       const result = document.getElementById('complaint-result');
-      const response = await fetch(config.root + '/api/v1/complaints', {method: 'POST', body: new FormData(form)});
+      const response = await fetch(config.root + '/api/v1/complaints', {method: 'POST', body: new FormData(form), headers: {'Accept-Language': document.documentElement.lang || 'zh-CN'}});
       const body = await response.json();
       result.textContent = response.ok ? config.messages['monitoring.complaint.sent'].replace('{number}', body.number) : body.message;
       result.className = response.ok ? 'ok' : 'error';
@@ -62,7 +62,7 @@
       if (!button) return;
       const row = button.closest('tr');
       const response = await fetch(config.root + '/api/v1/alerts/' + row.dataset.alert + '/status', {
-        method: 'POST', headers: {'Content-Type': 'application/json'}, credentials: 'same-origin',
+        method: 'POST', headers: {'Content-Type': 'application/json', 'Accept-Language': document.documentElement.lang || 'zh-CN'}, credentials: 'same-origin',
         body: JSON.stringify({status: button.dataset.status, note: ''}),
       });
       if (response.ok) window.location.reload();

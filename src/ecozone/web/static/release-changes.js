@@ -14,7 +14,7 @@
       interactive: false, style: () => ({ color: '#607d8b', weight: 1, dashArray: '3 3', fill: false }),
     }).addTo(map).bringToBack());
 
-  fetch(new URL(config.geojson, window.location.origin), { headers: { Accept: 'application/json' } })
+  fetch(new URL(config.geojson, window.location.origin), { headers: { Accept: 'application/json', 'Accept-Language': document.documentElement.lang || 'zh-CN' } })
     .then((response) => response.json().then((body) => {
       if (!response.ok) throw new Error(body.message || response.statusText);
       return body;

@@ -32,11 +32,11 @@
 
   async function send(form) {
     const multipart = form.dataset.kind === 'multipart';
-    const options = { method: form.dataset.method || 'POST', credentials: 'same-origin' };
+    const options = { method: form.dataset.method || 'POST', credentials: 'same-origin', headers: { 'Accept-Language': document.documentElement.lang || 'zh-CN' } };
     if (multipart) {
       options.body = new FormData(form);
     } else {
-      options.headers = { 'Content-Type': 'application/json' };
+      options.headers['Content-Type'] = 'application/json';
       options.body = jsonBody(form);
     }
     say(messages.working);

@@ -22,7 +22,7 @@
   function getJson(path, params) {
     const url = new URL(path, window.location.origin);
     Object.entries(params || {}).forEach(([name, value]) => url.searchParams.set(name, value));
-    return fetch(url, { headers: { Accept: 'application/json' } }).then(answer);
+    return fetch(url, { headers: { Accept: 'application/json', 'Accept-Language': document.documentElement.lang || 'zh-CN' } }).then(answer);
   }
 
   function postJson(path, body, params) {
@@ -30,7 +30,7 @@
     Object.entries(params || {}).forEach(([name, value]) => url.searchParams.set(name, value));
     return fetch(url, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Accept-Language': document.documentElement.lang || 'zh-CN' },
       body: JSON.stringify(body),
     }).then(answer);
   }
@@ -38,7 +38,7 @@
   function postFile(path, file) {
     const form = new FormData();
     form.append('file', file);
-    return fetch(new URL(path, window.location.origin), { method: 'POST', body: form }).then(answer);
+    return fetch(new URL(path, window.location.origin), { method: 'POST', body: form, headers: { 'Accept-Language': document.documentElement.lang || 'zh-CN' } }).then(answer);
   }
 
   // The map fitted to the territory, with the control units (faint) and county boundaries for
