@@ -16,6 +16,7 @@ TABLES = {
     "screenings", "screening_overrides", "indicator_observations", "rule_files", "users", "user_sessions",
     "responsible_persons", "supervision_grids", "grid_cells", "stations", "observations", "alerts", "alert_events",
     "complaints", "complaint_events", "complaint_photos", "alert_rules",
+    "clues", "clue_events", "clue_photos", "ledger_sources", "ledger_draws",
 }
 
 
@@ -73,6 +74,6 @@ def test_postgis_columns_are_srid_4490_with_gist_index(engine, backend):
                 text("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexdef LIKE '%USING gist%'")
             ).scalars()
         )
-    geometry_tables = {"regions", "reference_features", "control_units", "screenings", "grid_cells", "stations", "complaints"}
+    geometry_tables = {"regions", "reference_features", "control_units", "screenings", "grid_cells", "stations", "complaints", "clues"}
     assert srids == dict.fromkeys(geometry_tables, 4490)
     assert indexes == {f"ix_{name}_geom_gist" for name in geometry_tables}

@@ -375,3 +375,95 @@ alert_rules = Table(
     Column("enabled", Boolean, nullable=False, default=True),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
+
+# --- supervision: clues (遥感、无人机、举报、许可线索) and their inspection worklist -------------------
+
+clues = Table(
+    "clues",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ref", String(64), nullable=False, default="", comment="the clue's own id in its source file"),
+    Column("source", String(16), nullable=False, index=True, comment="satellite | drone | complaint | permit"),
+    Column("observed_on", Date, nullable=False, comment="date the change was seen; screened on the zoning in force then"),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("imported_by", String(128), nullable=False),
+    Column("name", String(256), nullable=False, default=""),
+    Column("change_class", String(32), nullable=True, comment="land-use change class of the detection"),
+    Column("industry", String(8), nullable=True, comment="GB/T 4754-2017 code"),
+    Column("region_code", String(6), nullable=True, index=True, comment="county"),
+    Column("grid_cell_id", Integer, ForeignKey("grid_cells.id", ondelete="SET NULL"), nullable=True),
+    Column("unit_codes", JSON, nullable=False, default=list),
+    Column("unit_classes", JSON, nullable=False, default=list),
+    Column("verdict", String(24), nullable=False, index=True),
+    Column("priority", String(8), nullable=False, comment="high | medium | low"),
+    Column("findings", JSON, nullable=False, default=list, comment="cited findings of the screening"),
+    Column("release_ids", JSON, nullable=False, default=list),
+    Column("status", String(16), nullable=False, index=True, comment="open | assigned | inspected | closed"),
+    Column("assignee", String(128), nullable=True),
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("inspection_result", String(16), nullable=True, comment="confirmed | not_a_problem | rectified"),
+    Column("inspection_notes", Text, nullable=True),
+    Column("closed_at", DateTime(timezone=True), nullable=True),
+    Column("demo", Boolean, nullable=False, default=False),
+    Column("geom", GeometryColumn(), nullable=False),
+)
+gist_index(clues)
+
+clue_events = Table(
+    "clue_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("clue_id", Integer, ForeignKey("clues.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("action", String(16), nullable=False, comment="imported | assigned | inspected | closed | reopened"),
+    Column("note", Text, nullable=False, default=""),
+)
+
+clue_photos = Table(
+    "clue_photos",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("clue_id", Integer, ForeignKey("clues.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("file_name", String(256), nullable=False, comment="name as uploaded"),
+    Column("stored_path", String(512), nullable=False, comment="path relative to ECOZONE_MEDIA_DIR"),
+    Column("content_type", String(64), nullable=False),
+    Column("size_bytes", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+)
+
+# --- ledgers: sources of offsets (closures, retrofits) and the projects that draw them -------------
+
+ledger_sources = Table(
+    "ledger_sources",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("code", String(64), nullable=False, unique=True, comment="the ledger entry number"),
+    Column("region_code", String(6), nullable=False, index=True, comment="county where the reduction was made"),
+    Column("resource", String(32), nullable=False, index=True, comment="coal | so2 | nox | vocs | particulate | capacity"),
+    Column("industry", String(8), nullable=True, comment="GB/T 4754-2017 code, for capacity"),
+    Column("kind", String(16), nullable=False, comment="closure | retrofit"),
+    Column("amount", Float, nullable=False, comment="verified reduction per year, in the resource's unit"),
+    Column("effective_on", Date, nullable=False),
+    Column("document", String(256), nullable=False, comment="the document proving the reduction (title, 文号)"),
+    Column("note", Text, nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(128), nullable=False),
+    Column("demo", Boolean, nullable=False, default=False),
+)
+
+ledger_draws = Table(
+    "ledger_draws",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source_id", Integer, ForeignKey("ledger_sources.id", ondelete="RESTRICT"), nullable=False, unique=True,
+           comment="a source is drawn once: the unique key is what stops double spending on every backend"),
+    Column("screening_id", String(32), nullable=False, index=True, comment="the stored screening the approval rests on"),
+    Column("project_name", String(256), nullable=False),
+    Column("amount", Float, nullable=False, comment="the source's whole amount, committed to the project"),
+    Column("required", Float, nullable=False, comment="the project's amount times the required ratio"),
+    Column("ratio", Float, nullable=False),
+    Column("approval", String(256), nullable=False, comment="the approval document the draw is tied to"),
+    Column("drawn_at", DateTime(timezone=True), nullable=False),
+    Column("drawn_by", String(128), nullable=False),
+)
