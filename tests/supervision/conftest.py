@@ -1,0 +1,46 @@
+"""Clue files and a screening service on the shipped Shanxi data (both backends)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from ecozone.screening.service import ScreeningService
+from ecozone.supervision.settings import SupervisionSettings
+
+NOW = dt.datetime(2025, 12, 31, 23, 30, tzinfo=dt.UTC)
+
+# A construction polygon in 小店区 (a key control unit), an industrial point in 清徐/太原 with the
+# coking industry the province bans (a new capacity), and a point in a priority unit on the 汾河.
+CLUE_FEATURES = [
+    {"type": "Feature", "properties": {"id": "S-001", "name": "新增建设图斑", "change_class": "construction", "observed": "2025-06-01"},
+     "geometry": {"type": "Polygon", "coordinates": [[[112.575, 37.78], [112.58, 37.78], [112.58, 37.785], [112.575, 37.785], [112.575, 37.78]]]}},
+    {"type": "Feature", "properties": {"id": "S-002", "name": "新增工业用地", "change_class": "industrial", "industry": "C2521"},
+     "geometry": {"type": "Point", "coordinates": [112.48, 37.80]}},
+    {"type": "Feature", "properties": {"id": "S-003", "name": "汾河滩地新增建设", "change_class": "construction"},
+     "geometry": {"type": "Point", "coordinates": [112.46874, 37.67113]}},
+]
+
+
+def write_clue_file(root: Path, features=CLUE_FEATURES) -> Path:
+    path = root / "clues.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def clue_file(tmp_path) -> Path:
+    return write_clue_file(tmp_path)
+
+
+@pytest.fixture
+def service(shanxi_engine) -> ScreeningService:
+    return ScreeningService(shanxi_engine)
+
+
+@pytest.fixture
+def settings() -> SupervisionSettings:
+    return SupervisionSettings()
