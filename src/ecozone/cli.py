@@ -546,7 +546,8 @@ def _screening_service():
 
 def _write_report(result, format: ReportFormat, out: Path | None, lang: str, service, screening_id: str | None) -> None:
     """Print or write a screening answer in the asked format."""
-    from ecozone.screening.report import render_report_html, render_report_pdf, triggering_features
+    from ecozone.documents import load_registry, registry_path
+    from ecozone.screening.report import render_report_html, render_report_pdf
 
     if format == ReportFormat.json:
         data = {**result.to_dict(), "screening_id": screening_id}
@@ -554,11 +555,11 @@ def _write_report(result, format: ReportFormat, out: Path | None, lang: str, ser
         out.write_text(text + "\n", encoding="utf-8") if out else sys.stdout.write(text + "\n")
         return
     if format in (ReportFormat.html, ReportFormat.pdf):
-        features = triggering_features(result, service.catalog())
+        documents = load_registry(registry_path(get_settings().data_dir))
         if format == ReportFormat.html:
-            body = render_report_html(result, lang, features, screening_id).encode("utf-8")
+            body = render_report_html(result, lang, service.catalog(), screening_id, documents=documents).encode("utf-8")
         else:
-            body = render_report_pdf(result, lang, features, screening_id)
+            body = render_report_pdf(result, lang, service.catalog(), screening_id, documents=documents)
         if out is None:
             raise typer.BadParameter("html and pdf reports need --out PATH", param_hint="--out")
         out.write_bytes(body)

@@ -18,7 +18,8 @@ from ecozone.errors import BadInput
 from ecozone.i18n import check_language
 from ecozone.screening.batch import read_batch, screen_batch
 from ecozone.screening.project_input import project_from_feature
-from ecozone.screening.report import render_report_html, render_report_pdf, triggering_features
+from ecozone.documents import DocumentRegistry, load_registry, registry_path
+from ecozone.screening.report import render_report_html, render_report_pdf
 from ecozone.screening.service import ScreeningService
 from ecozone.screening.siting import compare_routes, site
 from ecozone.zoning.industries import get_industry, search_industries
@@ -37,13 +38,18 @@ def get_service(request: Request) -> ScreeningService:
     return request.app.state.screening
 
 
-def _report_response(service: ScreeningService, result, format: ReportFormat, lang: str, screening_id: str | None, overrides=None):
+def cited_documents(request: Request) -> DocumentRegistry:
+    """The registry of cited documents shipped with the data the app serves."""
+    return load_registry(registry_path(request.app.state.settings.data_dir))
+
+
+def _report_response(service: ScreeningService, result, format: ReportFormat, lang: str, screening_id: str | None, overrides=None, documents: DocumentRegistry | None = None):
     check_language(lang)
-    features = triggering_features(result, service.catalog())
+    catalog = service.catalog()
     if format == ReportFormat.pdf:
-        pdf = render_report_pdf(result, lang, features, screening_id, overrides)
+        pdf = render_report_pdf(result, lang, catalog, screening_id, overrides, documents)
         return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="screening-{screening_id or result.result_id}.pdf"'})
-    return HTMLResponse(render_report_html(result, lang, features, screening_id, overrides))
+    return HTMLResponse(render_report_html(result, lang, catalog, screening_id, overrides, documents))
 
 
 @router.post("/screenings", summary="Screen a project (GeoJSON Feature) against the zoning in force")
@@ -60,7 +66,7 @@ def create_screening(
     result, screening_id = service.screen(feature, crs=crs, as_of=as_of, actor=str(actor))
     if format == ReportFormat.json:
         return {**result.to_dict(), "screening_id": screening_id}
-    return _report_response(service, result, format, lang, screening_id)
+    return _report_response(service, result, format, lang, screening_id, documents=cited_documents(request))
 
 
 @router.get("/screenings/{screening_id}", summary="A stored screening, with reviewers' overrides")
@@ -70,6 +76,7 @@ def get_screening(screening_id: str, service: ScreeningService = Depends(get_ser
 
 @router.get("/screenings/{screening_id}/report", summary="The report of a stored screening (HTML or PDF)")
 def screening_report(
+    request: Request,
     screening_id: str,
     format: ReportFormat = Query(ReportFormat.html),
     lang: str = Query("zh"),
@@ -80,7 +87,7 @@ def screening_report(
     result = service.screener_for(snapshot).screen(project_from_feature(stored["input"], stored["input"].get("crs")))
     if format == ReportFormat.json:
         return stored
-    return _report_response(service, result, format, lang, screening_id, stored["overrides"])
+    return _report_response(service, result, format, lang, screening_id, stored["overrides"], cited_documents(request))
 
 
 @router.post("/screenings/{screening_id}/rerun", summary="Re-run a stored screening on the releases it used")
