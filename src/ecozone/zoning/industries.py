@@ -1,9 +1,12 @@
 """The industry taxonomy GB/T 4754-2017 (国民经济行业分类): lookup by code prefix and Chinese name.
 
-The table (``data/gbt4754_2017.csv``) holds every 门类 (section, a letter) and 大类 (division, two
-digits), and the 中类 (group, three digits) and 小类 (class, four digits) that the rulebook names,
-with their parents. A project may give any well-formed code under a known division (e.g. ``1311``
-although that class is not listed): rules match by code prefix, so the finer code still decides.
+The table (``data/gbt4754_2017.csv``) holds every 门类 (section, a letter), 大类 (division, two
+digits), 中类 (group, three digits) and 小类 (class, four digits) with their parents, built by
+``scripts/build_gbt4754_table.py`` from the npm package element-china-category-data (MIT; see
+``data/LICENSE.gbt4754``). The package has no explanatory notes (说明), so entries carry names
+only; ``data/industry_synonyms.yaml`` adds the plain words applicants use (养猪场 → 0313). A project
+may still give a well-formed code under a known division that the table lacks: rules match by
+code prefix, so the finer code still decides.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
+
+import yaml
 
 from ecozone.errors import BadInput
 
@@ -79,9 +84,10 @@ class IndustryTable:
 
 @lru_cache(maxsize=1)
 def industry_table() -> IndustryTable:
-    """The GB/T 4754-2017 table shipped with the package (read once)."""
-    text = resources.files("ecozone.zoning").joinpath("data/gbt4754_2017.csv").read_text("utf-8")
-    rows = list(csv.DictReader(text.splitlines()))
+    """The GB/T 4754-2017 table shipped with the package, with its plain words (read once)."""
+    data = resources.files("ecozone.zoning").joinpath("data")
+    rows = list(csv.DictReader(data.joinpath("gbt4754_2017.csv").read_text("utf-8").splitlines()))
+    synonyms = yaml.safe_load(data.joinpath("industry_synonyms.yaml").read_text("utf-8")) or {}
     sections: dict[str, str] = {}
     entries: list[Industry] = []
     for row in rows:
@@ -89,7 +95,7 @@ def industry_table() -> IndustryTable:
         level = IndustryLevel(row["level"])
         section = code if level is IndustryLevel.SECTION else sections[parent or ""]
         sections[code] = section
-        aliases = tuple(a for a in row["aliases"].split(";") if a)
+        aliases = tuple(str(word) for word in synonyms.get(code, ()))
         entries.append(Industry(code, level, row["name"], parent, section, aliases))
     return IndustryTable(entries)
 
