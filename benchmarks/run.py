@@ -1,6 +1,6 @@
 """Run every benchmark, print a table, write benchmarks/results.json (``make bench``).
 
-    python -m benchmarks.run [--only point_lookup memory screening ingest aqi] [--data auto|demo|synthetic]
+    python -m benchmarks.run [--only point_lookup memory screening ingest aqi industry_suggest] [--data auto|demo|synthetic]
 
 Each figure is measured side by side with its peer in this one run, on this machine.
 """
@@ -21,6 +21,7 @@ from rich.table import Table
 from benchmarks.aqi import aqi
 from benchmarks.dataset import choose_dataset
 from benchmarks.figures import Figure, skipped
+from benchmarks.industry_suggest import industry_suggest
 from benchmarks.ingest import ingest
 from benchmarks.machine import machine_block
 from benchmarks.memory import ShippedDatabase, units_in_memory
@@ -29,7 +30,7 @@ from benchmarks.postgis import PostgisPeer, PostgisUnavailable, setup_database
 from benchmarks.screening import screening
 
 RESULTS = Path(__file__).with_name("results.json")
-BENCHMARKS = ("point_lookup", "memory", "screening", "ingest", "aqi")
+BENCHMARKS = ("point_lookup", "memory", "screening", "ingest", "aqi", "industry_suggest")
 # Without a terminal rich would wrap the table at 80 columns.
 console = Console(width=None if sys.stdout.isatty() else 150)
 
@@ -110,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         "screening": lambda: screening(dataset, database, runs=args.runs * 4),
         "ingest": ingest,
         "aqi": aqi,
+        "industry_suggest": industry_suggest,
     }
     try:
         for name in args.only:

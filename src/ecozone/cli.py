@@ -775,6 +775,37 @@ def industries_search(query: str, format: FormatOption = OutputFormat.table) -> 
     console.print(table)
 
 
+@industries_app.command("suggest")
+def industries_suggest(
+    text: str,
+    limit: Annotated[int, typer.Option(help="how many candidate classes")] = 5,
+    format: FormatOption = OutputFormat.table,
+) -> None:
+    """Suggest GB/T 4754-2017 classes for a project described in plain words (e.g. 新建生猪养殖场，存栏5000头).
+
+    Also reads the construction nature, project kinds and numbers with units. Suggestions only:
+    the applicant confirms the code before any screening.
+    """
+    from ecozone.zoning.industry_suggest import suggest_industries
+
+    data = run(lambda: suggest_industries(text, limit))
+    if format == OutputFormat.json:
+        emit_json(data)
+        return
+    table = Table("code", "name", "score", "why")
+    for c in data["candidates"]:
+        table.add_row(c["full_code"], c["name"], f"{c['score']:.2f}", "；".join(c["why"]))
+    console.print(table)
+    if data["nature"]:
+        console.print(f"nature: {data['nature']} ({'、'.join(data['nature_words'])})")
+    for kind in data["kinds"]:
+        console.print(f"kind: {kind['id']} {kind['name']} ({'、'.join(kind['words'])})")
+    for q in data["quantities"]:
+        extra = f" → {q['attribute']}={q['attribute_value']}" if q.get("attribute") else ""
+        console.print(f"{q['label']}: {q['text']}{extra}")
+    console.print(data["note"])
+
+
 # --- monitoring: stations, observations, alerts, grids, complaints ------------------------------
 
 stations_app = typer.Typer(help="Monitoring stations and sections", no_args_is_help=True)

@@ -80,6 +80,24 @@ def test_api_industry_lookup_suggests_near_matches(client):
     assert response.status_code == 422 and response.json()["suggestions"]
 
 
+def test_api_industry_suggest_in_plain_words(client):
+    response = client.get("/api/v1/industries/suggest", params={"text": "新建独立焦化项目，产能100万吨/年", "limit": 3})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["candidates"][0]["full_code"] == "C2521" and len(body["candidates"]) <= 3
+    assert body["nature"] == "new" and body["kinds"][0]["id"] == "standalone_coking"
+    empty = client.get("/api/v1/industries/suggest", params={"text": " "})
+    assert empty.status_code == 422 and empty.json()["field"] == "text"
+
+
+def test_cli_industries_suggest_json(shanxi_engine):
+    result = _ecozone(["industries", "suggest", "燃煤电厂，装机2×66万千瓦", "--format", "json"], shanxi_engine)
+    assert result.returncode == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert body["candidates"][0]["full_code"] == "D4411"
+    assert body["attributes"] == {"capacity_mw": 660, "total_capacity_mw": 1320}
+
+
 def _ecozone(args, engine):
     env = {**os.environ, "ECOZONE_DATABASE_URL": engine.url.render_as_string(hide_password=False), "ECOZONE_LOG_JSON": "false"}
     return subprocess.run([sys.executable, "-m", "ecozone.cli", *args], capture_output=True, text=True, env=env, timeout=300)

@@ -23,6 +23,7 @@ from ecozone.screening.report import render_report_html, render_report_pdf
 from ecozone.screening.service import ScreeningService
 from ecozone.screening.siting import compare_routes, site
 from ecozone.zoning.industries import get_industry, search_industries
+from ecozone.zoning.industry_suggest import MAX_TEXT_LENGTH, suggest_industries
 from ecozone.zoning.inforce import load_snapshot_of
 
 router = APIRouter(prefix="/api/v1", tags=["screening"])
@@ -112,6 +113,16 @@ def industries(q: str = Query(..., min_length=1, description="e.g. 25, C2521 or 
         {"code": h.code, "full_code": h.full_code, "name": h.name, "level": h.level}
         for h in search_industries(q)[:limit]
     ]
+
+
+@router.get("/industries/suggest", summary="GB/T 4754-2017 classes suggested for a project described in plain words")
+def industries_suggest(
+    text: str = Query(..., min_length=1, max_length=MAX_TEXT_LENGTH, description="e.g. 新建生猪养殖场，存栏5000头"),
+    limit: int = Query(5, ge=1, le=20),
+) -> dict:
+    """Ranked candidate classes (full_code, name, score, why) and the nature, kinds and numbers read
+    from the text. A suggestion for the applicant to confirm; it never decides a verdict."""
+    return suggest_industries(text, limit)
 
 
 @router.get("/industries/{code}", summary="One industry; unknown codes get near matches")
