@@ -48,6 +48,23 @@ class DatasetPaths:
     def rules(self) -> Path:
         return self.root / "rules"
 
+    @property
+    def plans(self) -> Path:
+        return self.root / "plans"
+
+    @property
+    def demo_observations(self) -> Path:
+        """Made-up plan-indicator observations, labelled 示例数据 in their source column."""
+        return self.plans / "sample_observations.csv"
+
+    @property
+    def demo_stations(self) -> Path:
+        return self.root / "demo" / "stations.csv"
+
+    @property
+    def demo_monitoring(self) -> Path:
+        return self.root / "demo" / "observations.csv"
+
 
 def read_regions(path: Path) -> list[Region]:
     """Regions from a GeoJSON file with ``code``, ``name``, ``level``, ``parent``."""
@@ -158,3 +175,29 @@ def load_demo_release(engine: Engine, paths: DatasetPaths, effective: dt.date = 
 def has_releases(engine: Engine) -> bool:
     with engine.connect() as conn:
         return bool(release_store.list_releases(conn))
+
+
+def load_demo_indicator_observations(engine: Engine, paths: DatasetPaths) -> int:
+    """Store the demonstration observations of the plan indicators (示例数据), so the dashboard
+    shows status and trends on a fresh install; returns the rows added (0 when already there)."""
+    from ecozone.indicators.registry import load_registry
+    from ecozone.indicators.stored import import_file
+
+    if not paths.demo_observations.exists():
+        return 0
+    return import_file(engine, paths.demo_observations, load_registry(paths.plans), SYSTEM_ACTOR).summary.added
+
+
+def load_demo_monitoring(engine: Engine, paths: DatasetPaths) -> tuple[int, int]:
+    """Store the demonstration stations and their few days of readings (示例数据); returns
+    (stations, observations added). Needs the zoning in force, to place each station."""
+    from ecozone.monitoring.ingest import ingest_csv_file
+    from ecozone.monitoring.settings import MonitoringSettings
+    from ecozone.monitoring.stations import import_stations_file
+    from ecozone.zoning.inforce import SnapshotCache
+
+    if not paths.demo_stations.exists():
+        return 0, 0
+    stations = import_stations_file(engine, SnapshotCache(engine), paths.demo_stations)
+    added = ingest_csv_file(engine, paths.demo_monitoring, MonitoringSettings()).inserted if paths.demo_monitoring.exists() else 0
+    return stations["inserted"] + stations["updated"], added

@@ -101,6 +101,10 @@ def init(
         if demo and paths.demo_units.exists() and not bootstrap.has_releases(engine):
             ids = bootstrap.load_demo_release(engine, paths)
             console.print(f"published {len(ids)} demonstration releases (示例数据)")
+            observations = bootstrap.load_demo_indicator_observations(engine, paths)
+            console.print(f"stored {observations} demonstration indicator observations (示例数据)")
+            stations, readings = bootstrap.load_demo_monitoring(engine, paths)
+            console.print(f"stored {stations} demonstration monitoring stations with {readings} readings (示例数据)")
 
     run(_init)
 

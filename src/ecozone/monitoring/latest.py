@@ -12,6 +12,9 @@ from ecozone.monitoring.aqi import evaluate_aqi
 from ecozone.store import monitoring as store
 
 AIR_PARAMETERS = ("pm25", "pm10", "so2", "no2", "co", "o3")
+# A station's hourly ozone value is a 1-hour concentration: HJ 633 rates it as ``o3_1h`` (a bare
+# ``o3`` is ambiguous there and refused).
+HOURLY_ITEMS = {"o3": "o3_1h"}
 
 
 def latest_aqi(engine: Engine) -> dict[int, dict]:
@@ -21,7 +24,7 @@ def latest_aqi(engine: Engine) -> dict[int, dict]:
     out = {}
     for station_id, values in newest.items():
         at = max(t for t, _ in values.values())
-        result = evaluate_aqi({p: v for p, (_, v) in values.items()}, on=at.date())
+        result = evaluate_aqi({HOURLY_ITEMS.get(p, p): v for p, (_, v) in values.items()}, on=at.date())
         out[station_id] = {"aqi": result.aqi, "category": result.category.as_dict(), "at": at.isoformat(),
                            "values": {p: v for p, (_, v) in values.items()}}
     return out

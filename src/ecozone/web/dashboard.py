@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 from sqlalchemy import Engine
 
+from ecozone.documents import DocumentRegistry
 from ecozone.errors import BadInput
 from ecozone.indicators import list_plans
 from ecozone.indicators.provenance import evaluation_document
@@ -42,6 +43,7 @@ class IndicatorCard:
     colour: str
     status_label: str
     chart: Markup | None
+    source: str = ""  # the cited document's title, 文号 and section (never the source file name)
 
 
 @dataclass(frozen=True)
@@ -63,19 +65,21 @@ def check_year(year: int, period: tuple[int, int]) -> int:
     return year
 
 
-def card_for(entry: dict, t: Translator) -> IndicatorCard:
+def card_for(entry: dict, t: Translator, documents: DocumentRegistry) -> IndicatorCard:
     colour = STATUS_STYLES.get(entry["status"], STATUS_STYLES["no_data"])
     chart = indicator_chart(entry.get("required_path") or [], entry.get("observed_path") or [], colour, entry["name"])
-    return IndicatorCard(entry, colour, t(f"status.{entry['status']}"), chart)
+    citation = entry.get("citation") or {}
+    source = documents.reference(citation.get("seed"), citation.get("section")) if citation else ""
+    return IndicatorCard(entry, colour, t(f"status.{entry['status']}"), chart, source)
 
 
-def group_by_category(indicators: list[dict], t: Translator) -> list[CategoryGroup]:
+def group_by_category(indicators: list[dict], t: Translator, documents: DocumentRegistry | None = None) -> list[CategoryGroup]:
     """Categories in the order the plan first lists them; binding indicators first within each."""
     groups: dict[str, list[dict]] = defaultdict(list)
     for entry in indicators:
         groups[entry.get("category") or "—"].append(entry)
     return [
-        CategoryGroup(name, [card_for(e, t) for e in sorted(entries, key=lambda e: (BINDING_ORDER.get(e["binding_code"], 2), e["number"] or 0))])
+        CategoryGroup(name, [card_for(e, t, documents or DocumentRegistry({})) for e in sorted(entries, key=lambda e: (BINDING_ORDER.get(e["binding_code"], 2), e["number"] or 0))])
         for name, entries in groups.items()
     ]
 
@@ -84,7 +88,7 @@ def plans_context(registry: Registry) -> dict:
     return {"plans": list_plans(registry)}
 
 
-def plan_context(engine: Engine, registry: Registry, plan_id: str, year: int | None, t: Translator) -> dict:
+def plan_context(engine: Engine, registry: Registry, plan_id: str, year: int | None, t: Translator, documents: DocumentRegistry | None = None) -> dict:
     """One plan's dashboard for ``year`` (default: this year within the plan period)."""
     plan = registry.plan(plan_id)
     summary = next(row for row in list_plans(registry) if row["id"] == plan.id)
@@ -97,7 +101,7 @@ def plan_context(engine: Engine, registry: Registry, plan_id: str, year: int | N
         "year": year,
         "years": list(range(period[0], period[1] + 1)),
         "summary": [(t(f"status.{s}"), STATUS_STYLES[s], n) for s, n in document["summary"].items() if n],
-        "groups": group_by_category(document["indicators"], t),
+        "groups": group_by_category(document["indicators"], t, documents),
         "reports": [(kind, t(f"plans.report.{kind}")) for kind in REPORT_KINDS],
         "sample_data": document["sample_data"],
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from ecozone.documents import load_registry, registry_path
 from ecozone.indicators.registry import default_registry
 from ecozone.web import dashboard
 from ecozone.web.i18n import Translator
@@ -86,5 +87,6 @@ def plans_page(request: Request) -> HTMLResponse:
 @router.get("/indicators/{plan_id}", response_class=HTMLResponse)
 def plan_page(request: Request, plan_id: str, year: int | None = None) -> HTMLResponse:
     t, _ = translator_for(request)
-    context = dashboard.plan_context(request.app.state.engine, default_registry(), plan_id, year, t)
+    documents = load_registry(registry_path(request.app.state.settings.data_dir))
+    context = dashboard.plan_context(request.app.state.engine, default_registry(), plan_id, year, t, documents)
     return render(request, "plan.html", context)

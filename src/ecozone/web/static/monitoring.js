@@ -12,7 +12,9 @@
     fetch(config.root + '/api/v1/regions?level=county')
       .then((response) => (response.ok ? response.json() : null))
       .then((data) => {
-        if (data) L.geoJSON(data, {style: {color: '#6b7b8c', weight: 1, fill: false}, interactive: false}).addTo(map);
+        if (!data) return;
+        const counties = L.geoJSON(data, {style: {color: '#6b7b8c', weight: 1, fill: false}, interactive: false}).addTo(map);
+        map.fitBounds(counties.getBounds(), {padding: [8, 8]}); // the whole province at any screen width
       });
     return map;
   }

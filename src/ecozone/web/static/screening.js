@@ -166,10 +166,16 @@
     return finding.outcome === 'review' ? 'review' : (EFFECT_VERDICT[finding.effect] || 'compliant');
   }
 
+  // People read document titles, 文号 and sections; the source file name stays in the JSON.
   function citationText(c) {
     if (!c) return '';
-    const source = [c.document, c.number, c.section].filter(Boolean).join(' ');
-    return source + '：「' + c.clause + '」' + (c.file ? '（' + c.file + '）' : '');
+    const source = [c.document ? '《' + c.document + '》' : '', c.number ? '（' + c.number + '）' : '', c.section ? ' ' + c.section : ''].join('');
+    return source + '：「' + c.clause + '」';
+  }
+
+  // Reasons name features and regions with their ids ("汾河（river:fenhe）", "太原市（140100）").
+  function plain(text) {
+    return String(text || '').replace(/（[a-z_]+:[A-Za-z0-9_-]+）/g, '').replace(/（\d{6}）/g, '');
   }
 
   function verdictBadge(verdict, label) {
@@ -180,13 +186,12 @@
   function findingItem(f) {
     const verdict = verdictOf(f);
     return el('article', { class: 'finding ' + verdict, 'data-rule': f.rule_id }, [
-      el('h4', {}, [verdictBadge(verdict, t('verdict.' + verdict)), ' ', f.title || f.rule_id]),
+      el('h4', {}, [verdictBadge(verdict, t('verdict.' + verdict)), ' ', f.title || '']),
       f.statement ? el('p', { text: f.statement }) : null,
-      el('p', { class: 'reason', text: f.reason || '' }),
+      el('p', { class: 'reason', text: plain(f.reason) }),
       f.obligation ? el('p', { text: t('obligation') + f.obligation }) : null,
       el('blockquote', { class: 'citation', text: citationText(f.citation) }),
-      f.assumed && f.assumption ? el('p', { class: 'note', text: t('assumption') + f.assumption }) : null,
-      el('p', { class: 'rule-id muted', text: f.rule_id }),
+      f.assumed && f.assumption ? el('p', { class: 'note', text: t('assumption') + plain(f.assumption) }) : null,
     ]);
   }
 
