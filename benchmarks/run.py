@@ -25,12 +25,13 @@ from benchmarks.industry_suggest import industry_suggest
 from benchmarks.ingest import ingest
 from benchmarks.machine import machine_block
 from benchmarks.memory import ShippedDatabase, units_in_memory
+from benchmarks.national import national
 from benchmarks.point_lookup import Settings, point_lookup
 from benchmarks.postgis import PostgisPeer, PostgisUnavailable, setup_database
 from benchmarks.screening import screening
 
 RESULTS = Path(__file__).with_name("results.json")
-BENCHMARKS = ("point_lookup", "memory", "screening", "ingest", "aqi", "industry_suggest")
+BENCHMARKS = ("point_lookup", "memory", "screening", "ingest", "aqi", "industry_suggest", "national")
 # Without a terminal rich would wrap the table at 80 columns.
 console = Console(width=None if sys.stdout.isatty() else 150)
 
@@ -112,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         "ingest": ingest,
         "aqi": aqi,
         "industry_suggest": industry_suggest,
+        "national": lambda: national(runs=3, points=args.points),
     }
     try:
         for name in args.only:

@@ -52,13 +52,15 @@ def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry | None:
     return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
 
 
-def bent_voronoi_cells(n_cells: int, rng: np.random.Generator, bbox=SHANXI_BBOX) -> list[shapely.Geometry]:
-    """A coverage of ``n_cells`` irregular polygons with a few hundred vertices each."""
+def bent_voronoi_cells(
+    n_cells: int, rng: np.random.Generator, bbox=SHANXI_BBOX, spacing: float = VERTEX_SPACING_DEG
+) -> list[shapely.Geometry]:
+    """A coverage of ``n_cells`` irregular polygons with a vertex every ``spacing`` degrees."""
     minx, miny, maxx, maxy = bbox
     seeds = shapely.multipoints(np.column_stack([rng.uniform(minx, maxx, n_cells), rng.uniform(miny, maxy, n_cells)]))
     frame = shapely.box(*bbox)
     cells = shapely.intersection(shapely.get_parts(shapely.voronoi_polygons(seeds, extend_to=frame)), frame)
-    return list(shapely.transform(shapely.segmentize(cells, VERTEX_SPACING_DEG), _bend))
+    return list(shapely.transform(shapely.segmentize(cells, spacing), _bend))
 
 
 def punch_holes(cells: list[shapely.Geometry], rng: np.random.Generator, share: float) -> list[shapely.Geometry]:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import mapbox_vector_tile
+import numpy as np
 import pytest
 import shapely
+import shapely.geometry
 from pyproj import Transformer
 
 from ecozone.errors import BadInput
+from ecozone.geo.mvt_encoding import encode_polygon_layer
 from ecozone.geo.vector_tiles import EXTENT, TileAddress, TileSource, decode, tile_for_lonlat
 
 
@@ -46,8 +50,34 @@ def test_a_tile_holds_exactly_the_geometries_that_touch_it_with_their_properties
     codes = {f["properties"]["code"] for f in layer["features"]}
     assert codes == {"A"}
     assert layer["extent"] == EXTENT
-    world = decode(source.encode(TileAddress(0, 0, 0)))["units"]
-    assert {f["properties"]["code"] for f in world["features"]} == {"A", "B", "C"}
+    region = decode(source.encode(tile_for_lonlat(112.55, 37.85, 4)))["units"]
+    assert {f["properties"]["code"] for f in region["features"]} == {"A", "B"}
+
+
+def test_what_is_smaller_than_a_quarter_pixel_is_left_out_at_low_zooms():
+    source = _source()
+    # At zoom 0 a pixel is ~156 km: the 10-km box A is not drawn; at zoom 10 it is.
+    world = decode(source.encode(TileAddress(0, 0, 0))).get("units", {"features": []})
+    assert "A" not in {f["properties"]["code"] for f in world["features"]}
+    close = decode(source.encode(tile_for_lonlat(112.55, 37.85, 10)))["units"]
+    assert "A" in {f["properties"]["code"] for f in close["features"]}
+
+
+def test_the_numpy_encoder_writes_what_the_reference_encoder_writes():
+    """Polygons with holes and multipolygons decode to the same shapes as mapbox-vector-tile's own."""
+    holed = shapely.Polygon([(100, 100), (3000, 100), (3000, 3000), (100, 3000)], [[(500, 500), (500, 900), (900, 900), (900, 500)]])
+    multi = shapely.MultiPolygon([shapely.box(10, 10, 50, 60), shapely.box(4000, 4000, 4090, 4090)])
+    geoms = np.asarray([holed, multi], dtype=object)
+    props = [{"code": "H", "class": 1}, {"code": "M", "class": 2}]
+    ours = decode(encode_polygon_layer("units", geoms, props, [1, 2]))["units"]["features"]
+    theirs = decode(mapbox_vector_tile.encode(
+        [{"name": "units", "features": [{"geometry": g, "properties": p, "id": i} for g, p, i in zip(geoms, props, [1, 2])]}],
+        default_options={"y_coord_down": True},
+    ))["units"]["features"]
+    assert [f["properties"] for f in ours] == [f["properties"] for f in theirs]
+    for a, b in zip(ours, theirs):
+        assert shapely.geometry.shape(a["geometry"]).normalize().equals_exact(shapely.geometry.shape(b["geometry"]).normalize(), 0)
+        assert shapely.geometry.shape(a["geometry"]).is_valid
 
 
 def test_an_empty_tile_is_a_valid_tile_without_features():

@@ -3,8 +3,9 @@
 A ``TileSource`` holds one fixed list of geometries (EPSG:4490/4326 lon/lat) projected once to
 Web Mercator. For a tile ``z/x/y`` it selects the geometries that touch the tile through an
 STRtree, clips them to the tile plus a small buffer, moves them to tile coordinates and encodes
-them with ``mapbox-vector-tile``. Geometries are simplified once per zoom level (lazily), with a
-tolerance of about a quarter of a screen pixel at that zoom, so low zooms stay small and fast.
+them (``ecozone.geo.mvt_encoding``). Geometries are simplified to about a quarter of a screen
+pixel at the tile's zoom and what is smaller than that is left out; at low zooms, where one tile
+holds thousands of units, the simplification is computed once per zoom and kept.
 """
 
 from __future__ import annotations
@@ -20,10 +21,14 @@ import shapely
 from pyproj import Transformer
 
 from ecozone.errors import BadInput
+from ecozone.geo.mvt_encoding import encode_polygon_layer
 
 EXTENT = 4096
 BUFFER = 64  # tile units drawn beyond the edge, so strokes do not stop at tile seams
 MAX_ZOOM = 22
+# Up to this zoom a tile holds many units: their generalisation is computed once per zoom.
+GENERALISE_ONCE_UP_TO_ZOOM = 8
+_POLYGONAL = (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON)
 # Half the equator in Web Mercator metres.
 _ORIGIN = 20037508.342789244
 _TO_MERCATOR = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
@@ -104,45 +109,53 @@ class TileSource:
         return len(self._properties)
 
     def _generalised(self, z: int) -> np.ndarray:
-        """The geometries simplified for zoom ``z`` (computed once per zoom, kept)."""
+        """All geometries simplified for zoom ``z`` (low zooms only; computed once per zoom, kept)."""
         cached = self._by_zoom.get(z)
         if cached is not None:
             return cached
         with self._lock:
             cached = self._by_zoom.get(z)
             if cached is None:
-                cached = shapely.simplify(self._full, pixel_tolerance(z), preserve_topology=True)
+                cached = shapely.simplify(self._full, pixel_tolerance(z), preserve_topology=False)
                 self._by_zoom[z] = cached
             return cached
 
     def features_in(self, tile: TileAddress) -> tuple[np.ndarray, np.ndarray]:
-        """Positions of the geometries touching the tile and their geometries in tile coordinates."""
+        """Positions of the geometries drawn in the tile and their geometries in tile coordinates."""
         minx, miny, maxx, maxy = tile.mercator_bounds()
         pad = (maxx - minx) * BUFFER / EXTENT
-        positions = np.sort(self._tree.query(shapely.box(minx - pad, miny - pad, maxx + pad, maxy + pad)))
+        frame = (minx - pad, miny - pad, maxx + pad, maxy + pad)
+        positions = np.sort(self._tree.query(shapely.box(*frame)))
         if len(positions) == 0:
             return positions, np.empty(0, dtype=object)
-        clipped = shapely.clip_by_rect(self._generalised(tile.z)[positions], minx - pad, miny - pad, maxx + pad, maxy + pad)
+        tolerance = pixel_tolerance(tile.z)
+        if tile.z <= GENERALISE_ONCE_UP_TO_ZOOM:
+            # Low zooms: many units per tile, so the simplification is done once per zoom.
+            shapes = shapely.clip_by_rect(self._generalised(tile.z)[positions], *frame)
+        else:
+            shapes = shapely.simplify(shapely.clip_by_rect(self._full[positions], *frame), tolerance, preserve_topology=False)
+        # What is smaller than a quarter pixel squared is not drawn at this zoom.
+        drawn = shapely.area(shapes) >= tolerance * tolerance
+        positions, shapes = positions[drawn], shapes[drawn]
         scale = EXTENT / (maxx - minx)
 
         def to_tile(coords: np.ndarray) -> np.ndarray:
             # MVT's y axis points down from the tile's top-left corner.
             return np.column_stack([(coords[:, 0] - minx) * scale, (maxy - coords[:, 1]) * scale])
 
-        in_tile = shapely.set_precision(shapely.transform(clipped, to_tile), 1.0)
-        keep = ~shapely.is_empty(in_tile)
+        in_tile = shapely.transform(shapes, to_tile)
+        keep = ~shapely.is_empty(in_tile) & np.isin(shapely.get_type_id(in_tile), _POLYGONAL)
         return positions[keep], in_tile[keep]
 
     def encode(self, tile: TileAddress) -> bytes:
         """The tile as MVT bytes (an empty layer where nothing touches it)."""
         positions, geometries = self.features_in(tile)
-        features = [
-            {"geometry": geometry, "properties": dict(self._properties[int(i)]), "id": self._ids[int(i)]}
-            for i, geometry in zip(positions, geometries, strict=True)
-        ]
-        return mapbox_vector_tile.encode(
-            [{"name": self.layer, "features": features}],
-            default_options={"extents": EXTENT, "y_coord_down": True, "check_winding_order": True},
+        return encode_polygon_layer(
+            self.layer,
+            geometries,
+            [self._properties[int(i)] for i in positions],
+            [self._ids[int(i)] for i in positions],
+            EXTENT,
         )
 
 
