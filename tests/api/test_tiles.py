@@ -40,8 +40,9 @@ def test_a_tile_carries_the_units_in_force_there_with_code_name_and_class(client
     assert _codes(_tile(client, 80.0, 30.0, 9)) == set()
 
 
-def test_the_whole_territory_at_zoom_zero_holds_every_unit(client):
-    assert _codes(client.get("/tiles/units/0/0/0.mvt")) == {
+def test_a_tile_over_the_whole_territory_holds_every_unit(client):
+    # Zoom 3: one tile spans 90–135°E; every unit is larger than a quarter pixel (~5 km) there.
+    assert _codes(_tile(client, 112.5, 37.5, 3)) == {
         "ZH14010510001", "ZH14010520001", "ZH14010630001", "ZH14070230001"
     }
 
