@@ -62,6 +62,16 @@ def county_groups(regions: list[Region], t: Translator) -> list[CityGroup]:
     return groups
 
 
+def region_places(regions: list[Region], t: Translator) -> list[dict]:
+    """A label point inside each city and county, with its name in the page language."""
+    return [
+        {"kind": r.level.value, "name": region_name(r, t), "lon": round(point.x, 5), "lat": round(point.y, 5)}
+        for r in regions
+        if r.level in (RegionLevel.CITY, RegionLevel.COUNTY) and r.geometry is not None
+        for point in [r.geometry.point_on_surface()]
+    ]
+
+
 def territory_bounds(snapshot: ZoningSnapshot) -> tuple[float, float, float, float]:
     provinces = [r for r in snapshot.regions.regions if r.level == RegionLevel.PROVINCE]
     if provinces:
@@ -102,6 +112,9 @@ def map_config(
         "basemap": map_settings.browser_config(),
         # The lookup API answers with Chinese names; the card shows them in the page language.
         "regionNames": {r.code: region_name(r, t) for r in snapshot.regions.regions},
+        # Without a base map the page labels cities and counties itself (rivers and lakes from
+        # the features layer); with one (天地图) its label tiles do.
+        "places": [] if map_settings.browser_config() else region_places(snapshot.regions.regions, t),
         "messages": t.subset("js."),
     }
 

@@ -37,7 +37,7 @@
   map.fitBounds([[minLat, minLon], [maxLat, maxLon]]);
 
   // Panes keep the drawing order fixed whatever order the layers finish loading in.
-  [['units', 410], ['features', 420], ['boundaries', 430], ['highlight', 440]].forEach(([name, z]) => {
+  [['units', 410], ['features', 420], ['boundaries', 430], ['highlight', 440], ['labels', 450]].forEach(([name, z]) => {
     map.createPane(name).style.zIndex = z;
   });
 
@@ -90,6 +90,45 @@
   overlays[t('layer.counties')] = countiesLayer;
   overlays[t('layer.cities')] = citiesLayer;
 
+  // --- place names: without a base map, cities, counties, rivers and lakes are labelled from the
+  // shipped data, each kind from the zoom at which it stops crowding the map.
+  const PLACE_MIN_ZOOM = { city: 6, county: 9, river: 8, lake: 9 };
+  // A city's label stands for the whole city: once its counties are named it would mislead.
+  const PLACE_MAX_ZOOM = { city: 9 };
+  const placeLayers = {};
+  Object.keys(PLACE_MIN_ZOOM).forEach((kind) => { placeLayers[kind] = L.layerGroup(); });
+
+  function addPlace(kind, lat, lon, name) {
+    if (!placeLayers[kind] || !name) return;
+    const icon = L.divIcon({ className: 'place-label place-' + kind, html: el('span', { text: name }), iconSize: null });
+    placeLayers[kind].addLayer(L.marker([lat, lon], { pane: 'labels', icon, interactive: false, keyboard: false }));
+  }
+
+  function showPlaces() {
+    const zoom = map.getZoom();
+    Object.entries(PLACE_MIN_ZOOM).forEach(([kind, min]) => {
+      if (zoom >= min && zoom < (PLACE_MAX_ZOOM[kind] || Infinity)) placeLayers[kind].addTo(map);
+      else placeLayers[kind].remove();
+    });
+  }
+
+  // A river's label sits halfway along its longest stretch; a lake's in its middle.
+  function labelPoint(geometry) {
+    if (geometry.type === 'LineString' || geometry.type === 'MultiLineString') {
+      const lines = geometry.type === 'LineString' ? [geometry.coordinates] : geometry.coordinates;
+      const longest = lines.reduce((a, b) => (b.length > a.length ? b : a));
+      return longest[Math.floor(longest.length / 2)];
+    }
+    const center = L.geoJSON(geometry).getBounds().getCenter();
+    return [center.lng, center.lat];
+  }
+
+  if (!config.basemap) {
+    (config.places || []).forEach((p) => addPlace(p.kind, p.lat, p.lon, p.name));
+    map.on('zoomend', showPlaces);
+    showPlaces();
+  }
+
   const layersControl = L.control.layers(baseLayers, overlays, { collapsed: narrowScreen.matches }).addTo(map);
   const highlight = L.layerGroup().addTo(map);
   let marker = null;
@@ -109,6 +148,11 @@
     const byKind = {};
     data.features.forEach((feature) => {
       const kind = feature.properties.kind;
+      if (!config.basemap && (kind === 'river' || kind === 'lake')) {
+        const [lon, lat] = labelPoint(feature.geometry);
+        const name = config.lang === 'en' ? (feature.properties.name_en || feature.properties.name) : feature.properties.name;
+        addPlace(kind, lat, lon, name);
+      }
       if (!featureLayers[kind]) {
         featureLayers[kind] = L.geoJSON(null, {
           pane: 'features', interactive: false, style: () => config.defaultFeatureStyle,
