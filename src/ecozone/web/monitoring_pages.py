@@ -49,8 +49,10 @@ def station_page(request: Request, code: str, parameter: str = "pm25") -> HTMLRe
     if series:
         since = series[-1][0] - dt.timedelta(days=SERIES_DAYS)
         series = [(at, v) for at, v in series if at >= since]
+    t, _ = translator_for(request)
+    names = {p: t(f"monitoring.param.{p}") for p in parameters if t(f"monitoring.param.{p}") != f"monitoring.param.{p}"}
     return render(request, "monitoring/station.html", {
-        "station": station, "parameter": parameter.lower(), "parameters": parameters, "points": series,
+        "station": station, "parameter": parameter.lower(), "parameters": parameters, "points": series, "parameter_names": names,
         "chart": series_svg(series, parameter.lower()), "latest": latest_aqi(engine).get(station.id),
     })
 
