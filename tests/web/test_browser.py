@@ -81,8 +81,9 @@ def test_bad_or_outside_coordinates_say_so(page, live_server, allowed_http_error
     page.fill("#lon", "116.4")
     page.fill("#lat", "39.9")
     page.click("#coord-go")
-    page.wait_for_selector("#card .error:has-text('outside')")
-    assert "查询失败" in page.locator("#card").inner_text()
+    # Said in the page's language, and the map keeps its view instead of panning off to grey.
+    page.wait_for_selector("#card .error:has-text('不在山西省范围内')")
+    assert "outside" not in page.locator("#card").inner_text()
 
 
 def test_choosing_a_county_zooms_and_lists_its_units(page, live_server, artifacts):
