@@ -37,6 +37,7 @@ test: install-test
 	  export ECOZONE_TEST_DATABASE_URL=$$(bash scripts/setup_postgis.sh | tail -n 1) ECOZONE_REQUIRE_POSTGIS=1; \
 	fi; \
 	$(VENV)/bin/ruff check --select F,E9 src tests benchmarks scripts && \
+	$(VENV)/bin/lint-imports && \
 	$(PY) -m pytest
 
 bench: install-test ## speed and memory figures, side by side with their peers

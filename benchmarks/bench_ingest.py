@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from ecozone.store import monitoring as store
+from ecozone.monitoring.repositories import observations as observation_store
 from ecozone.store.engine import make_engine, migrate
 
 START = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -47,7 +47,7 @@ def bulk(engine: Engine, data: list[tuple]) -> tuple[float, int]:
     """Seconds to store ``data`` in one transaction, and how many rows were new."""
     started = time.perf_counter()
     with engine.begin() as conn:
-        inserted = store.insert_observations(conn, data)
+        inserted = observation_store.insert_observations(conn, data)
     return time.perf_counter() - started, inserted
 
 
@@ -56,9 +56,9 @@ def row_by_row(engine: Engine, data: list[tuple]) -> float:
     sqlite = engine.dialect.name == "sqlite"
     started = time.perf_counter()
     with engine.begin() as conn:
-        store.ensure_month_partitions(conn, store.month_starts(r[2] for r in data))
+        observation_store.ensure_month_partitions(conn, observation_store.month_starts(r[2] for r in data))
         for s, p, t, v, f in data:
-            conn.execute(sql, {"s": s, "p": p, "t": t.strftime(store.SQLITE_TIME_FORMAT) if sqlite else t, "v": v, "f": f})
+            conn.execute(sql, {"s": s, "p": p, "t": t.strftime(observation_store.SQLITE_TIME_FORMAT) if sqlite else t, "v": v, "f": f})
     return time.perf_counter() - started
 
 

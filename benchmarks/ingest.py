@@ -1,6 +1,6 @@
 """Slots monitoring_ingest_postgis and monitoring_ingest_sqlite: observations per second stored.
 
-Both run ``benchmarks/bench_ingest.py`` in this process: ``ecozone.store.monitoring.
+Both run ``benchmarks/bench_ingest.py`` in this process: ``ecozone.monitoring.repositories.observations.
 insert_observations`` on batches of 500,000 hourly rows (median of 3 after a warm-up) against a
 row-by-row INSERT peer. PostgreSQL is the database of ``ECOZONE_BENCH_DATABASE_URL``, else
 ``ecozone_bench`` set up by ``scripts/setup_postgis.sh``; when neither works the slot is skipped

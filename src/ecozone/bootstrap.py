@@ -14,8 +14,8 @@ from sqlalchemy import Engine
 from ecozone.errors import BadInput
 from ecozone.geo.io import read_geojson_features
 from ecozone.geo.regions import ReferenceFeature, Region, RegionLevel
-from ecozone.store import regions as region_store
-from ecozone.store import releases as release_store
+from ecozone.zoning.repositories import regions as region_store
+from ecozone.zoning.repositories import releases as release_store
 from ecozone.zoning import releases as workflow
 from ecozone.zoning.importer import read_units
 from ecozone.zoning.model import ReleaseKind

@@ -161,7 +161,7 @@ def serve(
     """Serve the web platform and API (uvicorn)."""
     import uvicorn
 
-    from ecozone.api.app import create_app
+    from ecozone.app import create_app
 
     settings = get_settings()
     engine = run(engine_from_settings)
@@ -237,7 +237,7 @@ def release_list(
     format: FormatOption = OutputFormat.table,
 ) -> None:
     """Every release with its status and effective date."""
-    from ecozone.store import releases as release_store
+    from ecozone.zoning.repositories import releases as release_store
 
     def _list():
         with engine_from_settings().connect() as conn:
@@ -716,7 +716,7 @@ def release_tracking(
     lang: Annotated[str, typer.Option(help="zh or en")] = "zh",
 ) -> None:
     """Yearly tracking of the zoning (年度跟踪): units and areas by class, releases, use in screenings."""
-    from ecozone.zoning.tracking import tracking, tracking_html, tracking_pdf
+    from ecozone.tracking.report import tracking, tracking_html, tracking_pdf
 
     data = run(lambda: tracking(engine_from_settings(), year))
     if format == ReportFormat.json:
@@ -865,7 +865,7 @@ def alerts_run(
     from ecozone.monitoring import alert_runs
     from ecozone.monitoring.alerts import load_rules
     from ecozone.monitoring.settings import get_monitoring_settings
-    from ecozone.store.monitoring import stored_alert_rules
+    from ecozone.monitoring.repositories.alerts import stored_alert_rules
 
     engine = run(engine_from_settings)
     now = _utc_now()

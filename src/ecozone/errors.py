@@ -1,7 +1,7 @@
 """The domain error hierarchy.
 
 Every error ecozone raises on purpose is one of these. Each class states what kind of failure
-it is; the HTTP status (``ecozone.api.errors``) and the CLI exit code (``ecozone.cli``) are
+it is; the HTTP status (``ecozone.routing``) and the CLI exit code (``ecozone.cli``) are
 derived from that kind in one place each.
 """
 

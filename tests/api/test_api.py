@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from ecozone.api.app import create_app
+from ecozone.app import create_app
 from ecozone.settings import Settings
 
 

@@ -10,7 +10,7 @@ from ecozone.auth import accounts
 from ecozone.auth.passwords import hash_password, verify_password
 from ecozone.auth.roles import Role
 from ecozone.errors import BadInput, Conflict, NotFound
-from ecozone.store import users as user_store
+from ecozone.auth import repository as user_store
 
 from .conftest import PASSWORD
 

@@ -11,7 +11,7 @@ import shapely
 import shapely.geometry
 from fastapi.testclient import TestClient
 
-from ecozone.api.app import create_app
+from ecozone.app import create_app
 from ecozone.auth import accounts
 from ecozone.settings import Settings
 

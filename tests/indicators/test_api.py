@@ -8,12 +8,12 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import Workbook
 
-from ecozone.api.app import create_app
+from ecozone.app import create_app
 from ecozone.api.routers.indicators import get_registry
 from ecozone.auth import accounts
 from ecozone.indicators import build_registry
 from ecozone.settings import Settings
-from ecozone.store import indicators as observation_store
+from ecozone.indicators import repository as observation_store
 
 from .conftest import SAMPLE
 

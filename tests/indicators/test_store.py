@@ -12,7 +12,7 @@ from ecozone.errors import BadInput
 from ecozone.indicators import ObservationKind, evaluate_plan
 from ecozone.indicators.model import Comparator
 from ecozone.indicators.stored import Correction, correct, evaluate_stored, import_file, import_upload
-from ecozone.store import indicators as observation_store
+from ecozone.indicators import repository as observation_store
 
 from .conftest import SAMPLE
 

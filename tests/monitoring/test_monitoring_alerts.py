@@ -15,7 +15,7 @@ from ecozone.monitoring.alerts import (
 from ecozone.monitoring.ingest import ingest_batch
 from ecozone.monitoring.model import Station, StationKind
 from ecozone.monitoring.observations import ObservationBatch
-from ecozone.store import monitoring as store
+from ecozone.monitoring.repositories import stations as station_store
 
 T0 = dt.datetime(2026, 3, 1, 0, tzinfo=dt.UTC)
 
@@ -94,7 +94,7 @@ def test_a_rule_record_missing_a_number_is_named():
 
 def test_stored_run_deduplicates_and_follows_the_lifecycle(engine):
     with engine.begin() as conn:
-        store.upsert_stations(conn, [Station("MS1", "微站1", StationKind.AIR_MICRO, shapely.Point(112.5, 37.8))])
+        station_store.upsert_stations(conn, [Station("MS1", "微站1", StationKind.AIR_MICRO, shapely.Point(112.5, 37.8))])
     batch = ObservationBatch()
     for h, v in enumerate([160, 170, 40]):
         batch.append("MS1", "pm25", T0 + dt.timedelta(hours=h), float(v), None)

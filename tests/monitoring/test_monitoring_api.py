@@ -9,12 +9,14 @@ import pytest
 import shapely
 from fastapi.testclient import TestClient
 
-from ecozone.api.app import create_app
+from ecozone.app import create_app
 from ecozone.auth import accounts
 from ecozone.monitoring.model import Person
 from ecozone.monitoring.settings import MonitoringSettings, get_monitoring_settings
 from ecozone.settings import Settings
-from ecozone.store import monitoring as store
+from ecozone.monitoring.repositories import complaints as complaint_store
+from ecozone.monitoring.repositories import grids as grid_store
+from ecozone.monitoring.repositories import observations as observation_store
 
 PASSWORD = "correct-horse-9"
 # 小店区 (140105) of the synthetic territory; the point lies in ZH14010520001.
@@ -132,7 +134,7 @@ def test_ingest_is_batched_idempotent_and_all_or_nothing(client, loaded_engine):
     too_many = client.post("/api/v1/observations/ingest", json={"observations": rows + later}, headers=staff)
     assert too_many.status_code == 422 and too_many.json()["field"] == "observations"
     with loaded_engine.connect() as conn:
-        assert store.count_observations(conn) == 52
+        assert observation_store.count_observations(conn) == 52
 
 
 def test_stations_are_placed_and_series_are_read_by_time_range(client):
@@ -211,10 +213,10 @@ def test_a_complaint_with_a_photo_is_placed_routed_and_worked_on(client, loaded_
     staff = login(client, "jiance")
     grid = client.post("/api/v1/grids", json={"county_code": COUNTY, "rows": 2, "columns": 2, "small_rows": 3, "small_columns": 3}, headers=staff).json()
     with loaded_engine.begin() as conn:
-        cell = next(c for c in store.load_cells(conn, grid_id=grid["grid_id"])
+        cell = next(c for c in grid_store.load_cells(conn, grid_id=grid["grid_id"])
                     if c.level == "small" and c.geometry.contains(shapely.Point(*INSIDE)))
-        person = store.add_person(conn, Person("王网格", "小店区生态环境分局", "13800000000", region_code=COUNTY))
-        store.assign_cell_responsible(conn, cell.id, person)
+        person = grid_store.add_person(conn, Person("王网格", "小店区生态环境分局", "13800000000", region_code=COUNTY))
+        grid_store.assign_cell_responsible(conn, cell.id, person)
 
     form = {"lon": str(INSIDE[0]), "lat": str(INSIDE[1]), "text": "夜间工厂排放黑烟，气味刺鼻。", "category": "air", "channel": "web"}
     posted = client.post("/api/v1/complaints", data=form, files=[("photos", ("heiyan.png", PNG, "image/png"))])
@@ -247,4 +249,4 @@ def test_complaint_intake_rejects_bad_photos_and_places_outside_the_province(cli
     bad_category = client.post("/api/v1/complaints", data={**form, "category": "ufo"})
     assert bad_category.status_code == 422 and bad_category.json()["field"] == "category"
     with loaded_engine.connect() as conn:
-        assert store.list_complaints(conn) == []
+        assert complaint_store.list_complaints(conn) == []

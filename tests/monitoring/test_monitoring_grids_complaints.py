@@ -19,8 +19,10 @@ from ecozone.monitoring.grids import GridShape, generate_grid
 from ecozone.monitoring.model import Person, Station, StationKind
 from ecozone.monitoring.notify import send_email, send_webhook
 from ecozone.monitoring.settings import MonitoringSettings
-from ecozone.store import monitoring as store
-from ecozone.store import regions as region_store
+from ecozone.monitoring.repositories import alerts as alert_store
+from ecozone.monitoring.repositories import grids as grid_store
+from ecozone.monitoring.repositories import stations as station_store
+from ecozone.zoning.repositories import regions as region_store
 from ecozone.zoning.inforce import SnapshotCache
 
 JIAOCHENG = "141122"
@@ -33,13 +35,13 @@ def jiaocheng_grid(shanxi_sqlite):
     result = generate_grid(shanxi_sqlite, JIAOCHENG, GridShape(), NOW)
     yield result
     with shanxi_sqlite.begin() as conn:
-        store.delete_grid(conn, result["grid_id"])
+        grid_store.delete_grid(conn, result["grid_id"])
 
 
 def test_jiaocheng_gets_20_large_and_720_small_cells_tiling_the_county(shanxi_sqlite, jiaocheng_grid):
     assert (jiaocheng_grid["large"], jiaocheng_grid["small"]) == (20, 720)
     with shanxi_sqlite.connect() as conn:
-        cells = store.load_cells(conn, grid_id=jiaocheng_grid["grid_id"])
+        cells = grid_store.load_cells(conn, grid_id=jiaocheng_grid["grid_id"])
         county = next(r for r in region_store.load_regions(conn) if r.code == JIAOCHENG)
     large = [c for c in cells if c.level == "large"]
     small = [c for c in cells if c.level == "small"]
@@ -58,10 +60,10 @@ def test_a_complaint_is_placed_routed_and_escalated_when_overdue(shanxi_sqlite, 
     settings = MonitoringSettings(media_dir=tmp_path / "media", complaint_time_limit_days=1)
     seat = (112.149444, 37.551168)  # 交城县 seat
     with shanxi_sqlite.begin() as conn:
-        cells = store.load_cells(conn, grid_id=jiaocheng_grid["grid_id"])
+        cells = grid_store.load_cells(conn, grid_id=jiaocheng_grid["grid_id"])
         home = next(c for c in cells if c.level == "small" and shapely.covers(c.geometry, shapely.Point(seat)))
-        person = store.add_person(conn, Person("王网格", "交城县生态环境局", "0358-0000000", "wang@example.cn", JIAOCHENG))
-        store.assign_cell_responsible(conn, home.id, person)
+        person = grid_store.add_person(conn, Person("王网格", "交城县生态环境局", "0358-0000000", "wang@example.cn", JIAOCHENG))
+        grid_store.assign_cell_responsible(conn, home.id, person)
     item = ComplaintInput(seat[0], seat[1], "夜间工地扬尘严重", "air", "12369", "139****0000",
                           (Photo("现场.jpg", "image/jpeg", b"\xff\xd8\xff\xe0fake-jpeg"),))
     complaint = submit_complaint(shanxi_sqlite, SnapshotCache(shanxi_sqlite), settings, item, NOW)
@@ -123,9 +125,9 @@ def test_alert_mail_reaches_a_local_smtp_server(engine):
     controller.start()
     try:
         with engine.begin() as conn:
-            store.upsert_stations(conn, [Station("W1", "磁窑河断面", StationKind.WATER_RIVER, shapely.Point(112.2, 37.5))])
-            sid = store.station_ids(conn, ["W1"])["W1"]
-            store.insert_alert(conn, {
+            station_store.upsert_stations(conn, [Station("W1", "磁窑河断面", StationKind.WATER_RIVER, shapely.Point(112.2, 37.5))])
+            sid = station_store.station_ids(conn, ["W1"])["W1"]
+            alert_store.insert_alert(conn, {
                 "rule_key": "cod", "kind": "threshold", "station_id": sid, "parameter": "cod", "dedup_key": "cod:W1:cod",
                 "status": "open", "severity": "major", "triggered_at": NOW, "last_seen_at": NOW, "occurrences": 1,
                 "value": 35.0, "message": "断面 COD 35 mg/L 超过 IV 类限值 30 mg/L", "grid_cell_id": None,

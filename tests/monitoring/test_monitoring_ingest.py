@@ -13,7 +13,8 @@ from ecozone.monitoring.ingest import ingest_batch, ingest_csv_file
 from ecozone.monitoring.model import Station, StationKind
 from ecozone.monitoring.observations import ObservationBatch, batch_from_csv, batch_from_records
 from ecozone.monitoring.settings import BEIJING, MonitoringSettings
-from ecozone.store import monitoring as store
+from ecozone.monitoring.repositories import observations as observation_store
+from ecozone.monitoring.repositories import stations as station_store
 
 START = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 HOURS = 31 * 24
@@ -25,7 +26,7 @@ def _stations(engine, count: int) -> list[str]:
         for i in range(count)
     ]
     with engine.begin() as conn:
-        store.upsert_stations(conn, items)
+        station_store.upsert_stations(conn, items)
     return [s.code for s in items]
 
 
@@ -45,9 +46,9 @@ def test_a_month_of_hourly_data_for_100_stations_is_stored_once(engine):
     assert first.summary() == {"received": 74_400, "inserted": 74_400, "duplicates": 0}
     assert again.summary() == {"received": 74_400, "inserted": 0, "duplicates": 74_400}
     with engine.connect() as conn:
-        assert store.count_observations(conn) == 74_400
-        sid = store.station_ids(conn, ["S007"])["S007"]
-        series = store.load_series(conn, sid, "pm25", START + dt.timedelta(hours=10), START + dt.timedelta(hours=12))
+        assert observation_store.count_observations(conn) == 74_400
+        sid = station_store.station_ids(conn, ["S007"])["S007"]
+        series = observation_store.load_series(conn, sid, "pm25", START + dt.timedelta(hours=10), START + dt.timedelta(hours=12))
     assert series == [(START + dt.timedelta(hours=h), float((7 + h) % 150)) for h in (10, 11, 12)]
 
 
@@ -79,7 +80,7 @@ def test_a_bad_row_is_named_and_nothing_is_stored(engine, tmp_path):
     with pytest.raises(BadInput, match=r"unknown station 'S999'"):
         ingest_csv_file(engine, path, MonitoringSettings())
     with engine.connect() as conn:
-        assert store.count_observations(conn) == 0
+        assert observation_store.count_observations(conn) == 0
 
 
 def test_naive_times_are_beijing_time_and_stored_in_utc():

@@ -14,7 +14,8 @@ from sqlalchemy import select, text
 
 from ecozone.errors import BadInput
 from ecozone.monitoring.model import Station, StationKind
-from ecozone.store import monitoring as store
+from ecozone.monitoring.repositories import observations as observation_store
+from ecozone.monitoring.repositories import stations as station_store
 from ecozone.store.schema import observations
 from ecozone.store.timestamps import as_utc
 
@@ -24,7 +25,7 @@ T0 = dt.datetime(2026, 4, 30, 23, 0, 0, 123456, tzinfo=dt.UTC)
 def _station_ids(engine, count: int = 3) -> list[int]:
     items = [Station(f"C{i}", f"站{i}", StationKind.WATER_RIVER, shapely.Point(112.1 + i / 100, 37.6)) for i in range(count)]
     with engine.begin() as conn:
-        store.upsert_stations(conn, items)
+        station_store.upsert_stations(conn, items)
     return [s.id for s in items]
 
 
@@ -36,15 +37,15 @@ def _stored(engine) -> list[tuple]:
 
 
 def test_binary_copy_encodes_one_row_as_postgresql_documents_it():
-    columns = store.ObservationColumns.from_rows([(7, "cod", dt.datetime(2000, 1, 1, 0, 0, 1, tzinfo=dt.UTC), 1.5, "N")])
+    columns = observation_store.ObservationColumns.from_rows([(7, "cod", dt.datetime(2000, 1, 1, 0, 0, 1, tzinfo=dt.UTC), 1.5, "N")])
     payload = columns.copy_binary()
-    body = payload[len(store.PG_COPY_HEADER):-2]
+    body = payload[len(observation_store.PG_COPY_HEADER):-2]
     # field count, then (length, bytes) for int4, varchar, timestamptz (µs since 2000), float8, varchar.
     assert body == struct.pack(">hii", 5, 4, 7) + struct.pack(">i", 3) + b"cod" + struct.pack(">iq", 8, 1_000_000) \
         + struct.pack(">id", 8, 1.5) + struct.pack(">i", 1) + b"N"
     assert payload.startswith(b"PGCOPY\n\xff\r\n\x00") and payload.endswith(b"\xff\xff")
     with pytest.raises(BadInput, match="UTC offset"):
-        store.ObservationColumns.from_rows([(7, "cod", dt.datetime(2026, 1, 1), 1.0, None)])
+        observation_store.ObservationColumns.from_rows([(7, "cod", dt.datetime(2026, 1, 1), 1.0, None)])
 
 
 def test_rows_round_trip_exactly_across_months_flags_and_parameters(engine):
@@ -56,7 +57,7 @@ def test_rows_round_trip_exactly_across_months_flags_and_parameters(engine):
         (c, "ph", dt.datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC), 7.0, None),  # before PostgreSQL's epoch
     ]
     with engine.begin() as conn:
-        assert store.insert_observations(conn, rows) == 4
+        assert observation_store.insert_observations(conn, rows) == 4
     assert _stored(engine) == sorted(rows)
 
 
@@ -64,22 +65,22 @@ def test_overlapping_and_self_duplicate_batches_store_each_key_once(engine):
     a, b, _ = _station_ids(engine)
     first = [(a, "cod", T0 + dt.timedelta(hours=h), float(h), None) for h in range(4)]
     with engine.begin() as conn:
-        assert store.insert_observations(conn, first) == 4
+        assert observation_store.insert_observations(conn, first) == 4
     # Two hours already stored, one new hour twice in the batch, one new station.
     overlap = first[2:] + [(a, "cod", T0 + dt.timedelta(hours=9), 9.0, None)] * 2 + [(b, "cod", T0, 3.0, None)]
     with engine.begin() as conn:
-        assert store.insert_observations(conn, overlap) == 2
+        assert observation_store.insert_observations(conn, overlap) == 2
     assert len(_stored(engine)) == 6
     # A stored value is never overwritten by a re-send.
     with engine.begin() as conn:
-        assert store.insert_observations(conn, [(a, "cod", T0, 99.0, "X")]) == 0
+        assert observation_store.insert_observations(conn, [(a, "cod", T0, 99.0, "X")]) == 0
     assert (a, "cod", T0, 0.0, None) in _stored(engine)
 
 
 def test_a_failed_transaction_leaves_no_rows_behind(engine):
     a, _, _ = _station_ids(engine)
     with pytest.raises(RuntimeError), engine.begin() as conn:
-        assert store.insert_observations(conn, [(a, "cod", T0, 1.0, None)]) == 1
+        assert observation_store.insert_observations(conn, [(a, "cod", T0, 1.0, None)]) == 1
         raise RuntimeError("the caller fails after storing")
     assert _stored(engine) == []
 
@@ -90,15 +91,15 @@ def test_a_key_stored_by_a_concurrent_ingest_falls_back_to_the_staging_path(engi
     a, _, _ = _station_ids(engine)
     rows = [(a, "cod", T0 + dt.timedelta(hours=h), float(h), None) for h in range(3)]
     with engine.begin() as conn:
-        store.ensure_month_partitions(conn, store.month_starts(r[2] for r in rows))
+        observation_store.ensure_month_partitions(conn, observation_store.month_starts(r[2] for r in rows))
     other = engine.connect()
     other_tx = other.begin()
-    store.insert_observations(other, rows[1:2])  # not committed: invisible to the key check
+    observation_store.insert_observations(other, rows[1:2])  # not committed: invisible to the key check
     outcome: dict = {}
 
     def ingest() -> None:
         with engine.begin() as conn:
-            outcome["inserted"] = store.insert_observations(conn, rows)
+            outcome["inserted"] = observation_store.insert_observations(conn, rows)
 
     worker = threading.Thread(target=ingest)
     worker.start()

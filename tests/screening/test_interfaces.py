@@ -12,7 +12,7 @@ import shapely
 import shapely.geometry
 from fastapi.testclient import TestClient
 
-from ecozone.api.app import create_app
+from ecozone.app import create_app
 from ecozone.settings import Settings
 
 FENHE_SQUARE = shapely.box(112.50, 37.70, 112.52, 37.72)

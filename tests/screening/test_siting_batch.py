@@ -15,7 +15,7 @@ import shapely.geometry
 from fastapi.testclient import TestClient
 from pyproj import Geod
 
-from ecozone.api.app import create_app
+from ecozone.app import create_app
 from ecozone.screening.service import ScreeningService
 from ecozone.screening.siting import site
 from ecozone.settings import Settings

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from ecozone.errors import Conflict
-from ecozone.store import releases as release_store
+from ecozone.zoning.repositories import releases as release_store
 from ecozone.zoning import releases as workflow
 from ecozone.zoning.importer import read_units
 from ecozone.zoning.inforce import load_snapshot

@@ -9,7 +9,7 @@ import shapely
 
 from ecozone import bootstrap
 from ecozone.errors import BadInput, Conflict
-from ecozone.store import releases as release_store
+from ecozone.zoning.repositories import releases as release_store
 from ecozone.zoning import releases as workflow
 from ecozone.zoning.importer import read_units
 from ecozone.zoning.inforce import load_snapshot

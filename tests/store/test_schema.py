@@ -6,7 +6,7 @@ import shapely
 from sqlalchemy import inspect, text
 
 from ecozone.geo.regions import Region, RegionLevel
-from ecozone.store import regions as region_store
+from ecozone.zoning.repositories import regions as region_store
 from alembic.script import ScriptDirectory
 
 from ecozone.store.engine import alembic_config, migrate

@@ -15,7 +15,7 @@ import uvicorn
 from fastapi.testclient import TestClient
 
 from ecozone import bootstrap
-from ecozone.api.app import create_app
+from ecozone.app import create_app
 from ecozone.settings import Settings
 from ecozone.store.engine import make_engine, migrate
 

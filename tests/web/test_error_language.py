@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ecozone.api.errors import accepted_language
+from ecozone.routing.error_text import accepted_language
 
 SCREENING = {
     "type": "Feature",

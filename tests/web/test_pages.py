@@ -12,7 +12,7 @@ import shapely
 import yaml
 from fastapi.testclient import TestClient
 
-from ecozone.api.app import create_app
+from ecozone.app import create_app
 from ecozone.settings import Settings
 from ecozone.web.mapconfig import MapSettings
 from ecozone.zoning import releases as workflow

@@ -23,14 +23,14 @@ import shapely.geometry
 from fastapi.testclient import TestClient
 
 from ecozone import bootstrap
-from ecozone.api.app import create_app
+from ecozone.app import create_app
 from ecozone.api.routers.public_tools import outline_of
 from ecozone.errors import BadInput
 from ecozone.geo.io import write_vector
 from ecozone.indicators import load_registry
 from ecozone.indicators.stored import import_file
 from ecozone.settings import Settings
-from ecozone.store import releases as release_store
+from ecozone.zoning.repositories import releases as release_store
 from ecozone.store.engine import make_engine, migrate
 from ecozone.web.charts import indicator_chart
 from ecozone.web.dashboard import STATUS_STYLES, default_year, group_by_category

@@ -8,13 +8,13 @@ import shapely
 import shapely.geometry
 from fastapi.testclient import TestClient
 
-from ecozone.api.app import create_app
+from ecozone.app import create_app
 from ecozone.screening.service import ScreeningService
 from ecozone.settings import Settings
 from ecozone.zoning import releases as workflow
 from ecozone.zoning.importer import read_units
 from ecozone.zoning.model import ReleaseKind
-from ecozone.zoning.tracking import tracking
+from ecozone.tracking.report import tracking
 
 
 def test_tracking_counts_units_releases_and_screenings(loaded_engine, territory):

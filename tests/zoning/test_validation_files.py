@@ -7,7 +7,7 @@ import shapely
 from pyproj import Transformer
 
 from ecozone.errors import BadInput
-from ecozone.store import releases as release_store
+from ecozone.zoning.repositories import releases as release_store
 from ecozone.zoning import releases as workflow
 from ecozone.zoning.exchange import export_units
 from ecozone.zoning.importer import read_units

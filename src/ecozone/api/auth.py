@@ -13,8 +13,8 @@ from ecozone.auth.model import User
 from ecozone.auth.roles import Role
 from ecozone.auth.settings import get_auth_settings
 from ecozone.errors import Forbidden, Unauthenticated
+from ecozone.routing import SESSION_COOKIE
 
-SESSION_COOKIE = "ecozone_session"
 bearer = HTTPBearer(auto_error=False, description="The token from POST /api/v1/auth/login")
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 

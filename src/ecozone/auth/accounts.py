@@ -16,8 +16,8 @@ from ecozone.auth.passwords import check_password_strength, dummy_verify, hash_p
 from ecozone.auth.roles import Role
 from ecozone.auth.settings import get_auth_settings
 from ecozone.errors import BadInput, NotFound
-from ecozone.store import regions as region_store
-from ecozone.store import users as user_store
+from ecozone.zoning.repositories import regions as region_store
+from ecozone.auth import repository as user_store
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
 LOGIN_FAILED = "user name or password is wrong"

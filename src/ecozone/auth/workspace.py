@@ -12,8 +12,8 @@ from ecozone.auth.model import User
 from ecozone.auth.roles import Permission
 from ecozone.auth.scope import reaches, require_reach, sees_release
 from ecozone.errors import BadInput, Conflict, NotFound
-from ecozone.store import regions as region_store
-from ecozone.store import releases as release_store
+from ecozone.zoning.repositories import regions as region_store
+from ecozone.zoning.repositories import releases as release_store
 from ecozone.zoning import releases as workflow
 from ecozone.zoning.model import AccessEntry, ControlUnit, Dimension, Release, ReleaseStatus, UnitClass, UnitCode
 from ecozone.zoning.validation import ValidationReport

@@ -22,7 +22,7 @@ from ecozone.indicators.observations import (
     read_observations,
 )
 from ecozone.indicators.registry import Registry
-from ecozone.store import indicators as observation_store
+from ecozone.indicators import repository as observation_store
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 

@@ -15,7 +15,10 @@ from ecozone.monitoring.model import Station
 from ecozone.monitoring.notify import alert_payload, send_email, send_webhook
 from ecozone.monitoring.placement import cell_at
 from ecozone.monitoring.settings import MonitoringSettings
-from ecozone.store import monitoring as store
+from ecozone.monitoring.repositories import alerts as alert_store
+from ecozone.monitoring.repositories import grids as grid_store
+from ecozone.monitoring.repositories import observations as observation_store
+from ecozone.monitoring.repositories import stations as station_store
 
 log = get_logger("monitoring.alerts")
 
@@ -35,7 +38,7 @@ class RunSummary:
 
 
 def _prior(conn: Connection, key: str) -> PriorAlert | None:
-    row = store.latest_alert(conn, key)
+    row = alert_store.latest_alert(conn, key)
     if row is None:
         return None
     seen = row.last_seen_at if row.last_seen_at.tzinfo else row.last_seen_at.replace(tzinfo=dt.UTC)
@@ -45,7 +48,7 @@ def _prior(conn: Connection, key: str) -> PriorAlert | None:
 def _responsible(conn: Connection, station: Station) -> int | None:
     if station.region_code is None:
         return None
-    _, person = cell_at(store.load_cells(conn, county_code=station.region_code), station.geometry.x, station.geometry.y)
+    _, person = cell_at(grid_store.load_cells(conn, county_code=station.region_code), station.geometry.x, station.geometry.y)
     return person
 
 
@@ -56,12 +59,12 @@ def _apply(conn: Connection, station: Station, rule: AlertRule, parameter: str, 
         trig = decision.trigger
         if decision.action == "repeat":
             target = opened_id if decision.alert_id == -1 else decision.alert_id
-            store.touch_alert(conn, target, trig.at, trig.value)
+            alert_store.touch_alert(conn, target, trig.at, trig.value)
             summary.repeated += 1
         elif decision.action == "suppress":
             summary.suppressed += 1
         elif decision.action == "open":
-            alert_id = store.insert_alert(conn, {
+            alert_id = alert_store.insert_alert(conn, {
                 "rule_key": rule.key, "kind": rule.kind, "station_id": station.id, "parameter": parameter,
                 "dedup_key": key, "status": "open", "severity": rule.severity, "triggered_at": trig.at,
                 "last_seen_at": trig.at, "occurrences": 1, "value": trig.value, "message": trig.message,
@@ -78,13 +81,13 @@ def run_alerts(engine: Engine, rules: list[AlertRule], now: dt.datetime, since: 
     since = since or now - dt.timedelta(days=1)
     summary = RunSummary()
     with engine.begin() as conn:
-        stations = {s.id: s for s in store.load_stations(conn)}
-        for station_id, parameter in store.series_keys(conn, since - LOOKBACK):
+        stations = {s.id: s for s in station_store.load_stations(conn)}
+        for station_id, parameter in observation_store.series_keys(conn, since - LOOKBACK):
             station = stations[station_id]
             matching = [r for r in rules if r.applies_to(station.kind.value, parameter)]
             if not matching:
                 continue
-            series = store.load_series(conn, station_id, parameter, since - LOOKBACK, now)
+            series = observation_store.load_series(conn, station_id, parameter, since - LOOKBACK, now)
             for rule in matching:
                 triggers = engine_rules.evaluate_rule(rule, series, now, since)
                 _apply(conn, station, rule, parameter, triggers, now, summary)
@@ -99,20 +102,20 @@ def change_alert_status(engine: Engine, alert_id: int, status: str, actor: str, 
     if status not in _TRANSITIONS:
         raise BadInput(f"status {status!r} is not acknowledged or closed", field="status", value=status)
     with engine.begin() as conn:
-        current = store.get_alert(conn, alert_id)["status"]
+        current = alert_store.get_alert(conn, alert_id)["status"]
         if current not in _TRANSITIONS[status]:
             raise Conflict(f"alert {alert_id} is {current}; it cannot become {status}", field="status", value=status)
-        store.set_alert_status(conn, alert_id, status)
-        store.add_alert_event(conn, alert_id, actor, status, note, now)
-        return store.get_alert(conn, alert_id)
+        alert_store.set_alert_status(conn, alert_id, status)
+        alert_store.add_alert_event(conn, alert_id, actor, status, note, now)
+        return alert_store.get_alert(conn, alert_id)
 
 
 def deliver_notices(engine: Engine, settings: MonitoringSettings, now: dt.datetime) -> dict:
     """Send due notices over the configured channels; a failed channel leaves the alert due."""
     sent, failed = [], []
     with engine.connect() as conn:
-        due = store.alerts_due_for_notice(conn, now)
-        stations = {s.id: s for s in store.load_stations(conn)}
+        due = alert_store.alerts_due_for_notice(conn, now)
+        stations = {s.id: s for s in station_store.load_stations(conn)}
     for alert in due:
         station = stations[alert["station_id"]]
         payload = alert_payload(alert, {"code": station.code, "name": station.name, "kind": station.kind.value})
@@ -123,8 +126,8 @@ def deliver_notices(engine: Engine, settings: MonitoringSettings, now: dt.dateti
             failed.append({"id": alert["id"], "error": exc.message})
             continue
         with engine.begin() as conn:
-            store.mark_alert_notified(conn, alert["id"], now)
-            store.add_alert_event(conn, alert["id"], "system", "notified", ", ".join(channels), now)
+            alert_store.mark_alert_notified(conn, alert["id"], now)
+            alert_store.add_alert_event(conn, alert["id"], "system", "notified", ", ".join(channels), now)
         sent.append(alert["id"])
     return {"sent": sent, "failed": failed}
 
@@ -138,7 +141,7 @@ def _send(engine: Engine, settings: MonitoringSettings, alert: dict, payload: di
         recipient = settings.smtp_fallback_recipient
         if alert["assignee_id"] is not None:
             with engine.connect() as conn:
-                recipient = store.get_person(conn, alert["assignee_id"]).email or recipient
+                recipient = grid_store.get_person(conn, alert["assignee_id"]).email or recipient
         if recipient:
             send_email(settings.smtp_host, settings.smtp_port, settings.smtp_sender, recipient, payload)
             channels.append(f"email:{recipient}")

@@ -16,7 +16,8 @@ from sqlalchemy import Engine
 from ecozone.errors import BadInput, Conflict
 from ecozone.monitoring.placement import place_point
 from ecozone.monitoring.settings import MonitoringSettings
-from ecozone.store import monitoring as store
+from ecozone.store.geometry import point_of
+from ecozone.monitoring.repositories import complaints as complaint_store
 from ecozone.zoning.inforce import SnapshotCache
 
 CHANNELS = ("12369", "wechat", "web", "letter")
@@ -70,24 +71,24 @@ def _save_photo(settings: MonitoringSettings, number: str, index: int, photo: Ph
 def submit_complaint(engine: Engine, snapshots: SnapshotCache, settings: MonitoringSettings, item: ComplaintInput, now: dt.datetime) -> dict:
     """Record a complaint, place it in county/unit/grid cell, route it to the cell's responsible person."""
     _check(item, settings)
-    point = store.point_of(item.lon, item.lat)
+    point = point_of(item.lon, item.lat)
     snapshot = snapshots.get(now.date())
     with engine.begin() as conn:
         where = place_point(conn, snapshot, item.lon, item.lat)
-        number = store.next_complaint_number(conn, now.astimezone(settings.naive_timezone()).date())
-        complaint_id = store.insert_complaint(conn, {
+        number = complaint_store.next_complaint_number(conn, now.astimezone(settings.naive_timezone()).date())
+        complaint_id = complaint_store.insert_complaint(conn, {
             "number": number, "received_at": now, "channel": item.channel, "category": item.category,
             "text": item.text.strip(), "reporter_contact": item.reporter_contact, "region_code": where.region_code,
             "unit_code": where.unit_code, "grid_cell_id": where.grid_cell_id, "assignee_id": where.responsible_id,
             "status": "assigned" if where.responsible_id else "received",
             "due_at": now + dt.timedelta(days=settings.complaint_time_limit_days), "escalation_level": 0, "geom": point,
         })
-        store.add_complaint_event(conn, complaint_id, "intake", "received", f"{item.channel} {number}", now)
+        complaint_store.add_complaint_event(conn, complaint_id, "intake", "received", f"{item.channel} {number}", now)
         if where.responsible_id:
-            store.add_complaint_event(conn, complaint_id, "system", "assigned", f"网格 {where.grid_cell_code}", now)
+            complaint_store.add_complaint_event(conn, complaint_id, "system", "assigned", f"网格 {where.grid_cell_code}", now)
         for index, photo in enumerate(item.photos, start=1):
-            store.add_complaint_photo(conn, complaint_id, _save_photo(settings, number, index, photo))
-        return store.get_complaint(conn, complaint_id)
+            complaint_store.add_complaint_photo(conn, complaint_id, _save_photo(settings, number, index, photo))
+        return complaint_store.get_complaint(conn, complaint_id)
 
 
 def record_progress(engine: Engine, complaint_id: int, action: str, actor: str, note: str, now: dt.datetime) -> dict:
@@ -95,15 +96,15 @@ def record_progress(engine: Engine, complaint_id: int, action: str, actor: str, 
     if action not in ("progress", "closed"):
         raise BadInput(f"action {action!r} is not progress or closed", field="action", value=action)
     with engine.begin() as conn:
-        current = store.get_complaint(conn, complaint_id)
+        current = complaint_store.get_complaint(conn, complaint_id)
         if current["status"] == "closed":
             raise Conflict(f"complaint {current['number']} is already closed", field="status")
         if action == "closed":
-            store.update_complaint(conn, complaint_id, status="closed", closed_at=now)
+            complaint_store.update_complaint(conn, complaint_id, status="closed", closed_at=now)
         else:
-            store.update_complaint(conn, complaint_id, status="in_progress")
-        store.add_complaint_event(conn, complaint_id, actor, action, note, now)
-        return store.get_complaint(conn, complaint_id)
+            complaint_store.update_complaint(conn, complaint_id, status="in_progress")
+        complaint_store.add_complaint_event(conn, complaint_id, actor, action, note, now)
+        return complaint_store.get_complaint(conn, complaint_id)
 
 
 def escalation_level_due(due_at: dt.datetime, now: dt.datetime, settings: MonitoringSettings) -> int:
@@ -118,10 +119,10 @@ def escalate_overdue(engine: Engine, settings: MonitoringSettings, now: dt.datet
     """Raise the escalation level of overdue complaints; running it again at once changes nothing."""
     changed = []
     with engine.begin() as conn:
-        for row in store.open_complaints_due_before(conn, now):
+        for row in complaint_store.open_complaints_due_before(conn, now):
             level = escalation_level_due(row["due_at"], now, settings)
             if level > row["escalation_level"]:
-                store.update_complaint(conn, row["id"], escalation_level=level)
-                store.add_complaint_event(conn, row["id"], "system", "escalated", f"超期升级至第 {level} 级", now)
+                complaint_store.update_complaint(conn, row["id"], escalation_level=level)
+                complaint_store.add_complaint_event(conn, row["id"], "system", "escalated", f"超期升级至第 {level} 级", now)
                 changed.append({"id": row["id"], "number": row["number"], "level": level})
     return changed

@@ -22,8 +22,8 @@ from ecozone.geo.io import read_geojson_features
 from ecozone.geo.metric import from_metric, metric_crs_for, to_metric
 from ecozone.geo.regions import RegionLevel
 from ecozone.monitoring.model import GridCell
-from ecozone.store import monitoring as store
-from ecozone.store import regions as region_store
+from ecozone.monitoring.repositories import grids as grid_store
+from ecozone.zoning.repositories import regions as region_store
 
 BISECTION_TOLERANCE_M = 0.5
 
@@ -105,7 +105,7 @@ def generate_grid(engine: Engine, county_code: str, shape: GridShape, now: dt.da
     region = _county(engine, county_code)
     cells = generate_cells(county_code, region.geometry, shape)
     with engine.begin() as conn:
-        grid_id = store.insert_grid(conn, county_code, f"{region.name}监管网格", shape.label(), cells, now)
+        grid_id = grid_store.insert_grid(conn, county_code, f"{region.name}监管网格", shape.label(), cells, now)
     return {"grid_id": grid_id, "county_code": county_code, "large": shape.rows * shape.columns,
             "small": shape.rows * shape.columns * shape.small_rows * shape.small_columns}
 
@@ -125,6 +125,6 @@ def import_grid(engine: Engine, county_code: str, path: Path, now: dt.datetime) 
     if not cells:
         raise BadInput(f"{path.name}: no cells", field="features")
     with engine.begin() as conn:
-        grid_id = store.insert_grid(conn, county_code, f"{region.name}监管网格（导入）", f"imported:{path.name}", cells, now)
+        grid_id = grid_store.insert_grid(conn, county_code, f"{region.name}监管网格（导入）", f"imported:{path.name}", cells, now)
     levels = [c.level for c in cells]
     return {"grid_id": grid_id, "county_code": county_code, "large": levels.count("large"), "small": levels.count("small")}

@@ -2,7 +2,7 @@
 
 Idempotent by (station, parameter, observed_at): re-sending a row changes nothing, and the
 answer says how many rows were new. PostgreSQL takes the COPY path, SQLite one executemany
-(``ecozone.store.monitoring.insert_observations``).
+(``ecozone.monitoring.repositories.observations.insert_observations``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from sqlalchemy import Engine
 from ecozone.errors import BadInput
 from ecozone.monitoring.observations import ObservationBatch, batch_from_csv
 from ecozone.monitoring.settings import MonitoringSettings
-from ecozone.store import monitoring as store
+from ecozone.monitoring.repositories import observations as observation_store
+from ecozone.monitoring.repositories import stations as station_store
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,9 @@ def _rows(batch: ObservationBatch, ids: dict[str, int], label: str) -> list[tupl
 def ingest_batch(engine: Engine, batch: ObservationBatch, label: str = "row") -> IngestResult:
     """Store a validated batch; all or nothing."""
     with engine.begin() as conn:
-        ids = store.station_ids(conn, batch.station_codes)
+        ids = station_store.station_ids(conn, batch.station_codes)
         rows = _rows(batch, ids, label)
-        inserted = store.insert_observations(conn, rows)
+        inserted = observation_store.insert_observations(conn, rows)
     return IngestResult(received=len(batch), inserted=inserted)
 
 

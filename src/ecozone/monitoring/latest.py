@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from ecozone.monitoring.aqi import evaluate_aqi
-from ecozone.store import monitoring as store
+from ecozone.monitoring.repositories import observations as observation_store
 
 AIR_PARAMETERS = ("pm25", "pm10", "so2", "no2", "co", "o3")
 # A station's hourly ozone value is a 1-hour concentration: HJ 633 rates it as ``o3_1h`` (a bare
@@ -20,7 +20,7 @@ HOURLY_ITEMS = {"o3": "o3_1h"}
 def latest_aqi(engine: Engine) -> dict[int, dict]:
     """{station id: {aqi, category, at, values}} for stations with any air pollutant stored."""
     with engine.connect() as conn:
-        newest = store.latest_values(conn, AIR_PARAMETERS)
+        newest = observation_store.latest_values(conn, AIR_PARAMETERS)
     out = {}
     for station_id, values in newest.items():
         at = max(t for t, _ in values.values())

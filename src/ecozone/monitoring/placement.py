@@ -9,7 +9,7 @@ from sqlalchemy import Connection
 
 from ecozone.geo.regions import RegionLevel
 from ecozone.monitoring.model import GridCell
-from ecozone.store import monitoring as store
+from ecozone.monitoring.repositories import grids as grid_store
 from ecozone.zoning.inforce import ZoningSnapshot
 
 
@@ -47,7 +47,7 @@ def cell_at(cells: list[GridCell], lon: float, lat: float) -> tuple[GridCell | N
 def place_point(conn: Connection, snapshot: ZoningSnapshot, lon: float, lat: float) -> Placement:
     """County, unit in force, grid cell and responsible person at (lon, lat)."""
     county = snapshot.regions.at_point(lon, lat).get(RegionLevel.COUNTY)
-    cells = store.load_cells(conn, county_code=county.code) if county else []
+    cells = grid_store.load_cells(conn, county_code=county.code) if county else []
     cell, responsible = cell_at(cells, lon, lat)
     return Placement(
         region_code=county.code if county else None,

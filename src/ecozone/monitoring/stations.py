@@ -11,7 +11,8 @@ from sqlalchemy import Engine
 from ecozone.errors import BadInput
 from ecozone.monitoring.model import Station, StationKind
 from ecozone.monitoring.placement import place_point
-from ecozone.store import monitoring as store
+from ecozone.store.geometry import point_of
+from ecozone.monitoring.repositories import stations as station_store
 from ecozone.zoning.inforce import SnapshotCache
 
 STATION_COLUMNS = ("code", "name", "kind", "lon", "lat")
@@ -37,7 +38,7 @@ def station_from_record(record: dict[str, str], where: str) -> Station:
         raise BadInput(f"{where}: kind {record.get('kind')!r} is not one of {KINDS}", field="kind", value=record.get("kind")) from None
     lon = _coordinate(record.get("lon"), "lon", where)
     lat = _coordinate(record.get("lat"), "lat", where)
-    point = store.point_of(lon, lat)
+    point = point_of(lon, lat)
     extra = {k: v for k, v in record.items() if k not in STATION_COLUMNS and k and v not in (None, "")}
     return Station(code=code, name=name, kind=kind, geometry=point, attributes=extra)
 
@@ -63,7 +64,7 @@ def save_stations(engine: Engine, snapshots: SnapshotCache, items: list[Station]
         for s in items:
             where = place_point(conn, snapshot, s.geometry.x, s.geometry.y)
             s.region_code, s.unit_code, s.grid_cell_id = where.region_code, where.unit_code, where.grid_cell_id
-        inserted, updated = store.upsert_stations(conn, items)
+        inserted, updated = station_store.upsert_stations(conn, items)
     return {"inserted": inserted, "updated": updated, "unplaced": [s.code for s in items if s.region_code is None]}
 
 

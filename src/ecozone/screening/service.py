@@ -10,10 +10,10 @@ import threading
 from sqlalchemy import Engine
 
 from ecozone.errors import BadInput
+from ecozone.zoning.repositories import regions as region_store
+from ecozone.screening import repository as screening_store
 from ecozone.screening.engine import Screener, ScreeningResult, build_catalog
 from ecozone.screening.project_input import ProjectInput, project_from_feature
-from ecozone.store import regions as region_store
-from ecozone.store import screenings as screening_store
 from ecozone.zoning.catalog import FeatureCatalog
 from ecozone.zoning.findings import Outcome
 from ecozone.zoning.inforce import SnapshotCache, ZoningSnapshot, load_snapshot_of

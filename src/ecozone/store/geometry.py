@@ -12,6 +12,7 @@ from sqlalchemy import LargeBinary
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
+from ecozone.errors import BadInput
 from ecozone.geo.crs import STORAGE_EPSG
 
 
@@ -41,3 +42,10 @@ class GeometryColumn(TypeDecorator):
             return None
         raw = value.data if isinstance(value, WKBElement) else value
         return shapely.from_wkb(bytes(raw))
+
+
+def point_of(lon: float, lat: float) -> shapely.Point:
+    """A storage point, checked to be lon/lat."""
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise BadInput(f"coordinate ({lon}, {lat}) is not lon/lat in degrees", field="lon,lat", value=f"{lon},{lat}")
+    return shapely.Point(lon, lat)

@@ -14,10 +14,12 @@ from fastapi.responses import HTMLResponse, Response
 
 from ecozone.auth.roles import Role
 from ecozone.monitoring.latest import latest_aqi
-from ecozone.store import monitoring as store
-from ecozone.web.routes import WebRoute, render, translator_for
+from ecozone.monitoring.repositories import alerts as alert_store
+from ecozone.monitoring.repositories import complaints as complaint_store
+from ecozone.monitoring.repositories import observations as observation_store
+from ecozone.monitoring.repositories import stations as station_store
+from ecozone.web.deps import WebRoute, page_user, render, to_login, translator_for
 from ecozone.web.series_chart import series_svg
-from ecozone.web.staff import page_user, to_login
 
 router = APIRouter(prefix="/monitoring", route_class=WebRoute, include_in_schema=False)
 SERIES_DAYS = 7
@@ -27,7 +29,7 @@ def _stations_json(request: Request) -> list[dict]:
     engine = request.app.state.engine
     aqi = latest_aqi(engine)
     with engine.connect() as conn:
-        stations = store.load_stations(conn)
+        stations = station_store.load_stations(conn)
     return [{**s.summary(), "latest": aqi.get(s.id)} for s in stations]
 
 
@@ -43,9 +45,9 @@ def station_map(request: Request) -> HTMLResponse:
 def station_page(request: Request, code: str, parameter: str = "pm25") -> HTMLResponse:
     engine = request.app.state.engine
     with engine.connect() as conn:
-        station = store.get_station(conn, code)
-        parameters = sorted({p for sid, p in store.series_keys(conn) if sid == station.id})
-        series = store.load_series(conn, station.id, parameter.lower())
+        station = station_store.get_station(conn, code)
+        parameters = sorted({p for sid, p in observation_store.series_keys(conn) if sid == station.id})
+        series = observation_store.load_series(conn, station.id, parameter.lower())
     if series:
         since = series[-1][0] - dt.timedelta(days=SERIES_DAYS)
         series = [(at, v) for at, v in series if at >= since]
@@ -73,8 +75,8 @@ def staff_desk(request: Request) -> Response:
         return render(request, "error.html", {"status": 403, "message": translator_for(request)[0]("monitoring.desk.forbidden")}, 403)
     now = dt.datetime.now(dt.UTC)
     with request.app.state.engine.connect() as conn:
-        alerts = store.list_alerts(conn)
-        complaints = store.list_complaints(conn)
+        alerts = alert_store.list_alerts(conn)
+        complaints = complaint_store.list_complaints(conn)
     for c in complaints:
         due = c["due_at"] if c["due_at"].tzinfo else c["due_at"].replace(tzinfo=dt.UTC)
         c["overdue"] = c["status"] != "closed" and due < now

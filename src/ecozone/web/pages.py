@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from ecozone.errors import NotFound
 from ecozone.geo.regions import Region, RegionLevel
-from ecozone.store import releases as release_store
+from ecozone.zoning.repositories import releases as release_store
 from ecozone.web.i18n import Translator
 from ecozone.web.mapconfig import (
     CLASS_STYLES,

@@ -7,34 +7,22 @@ which checks roles and jurisdiction again.
 
 from __future__ import annotations
 
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ecozone.api.auth import SESSION_COOKIE
 from ecozone.auth import accounts, workspace
 from ecozone.auth.model import User
 from ecozone.auth.roles import Permission, Role
 from ecozone.auth.scope import require
-from ecozone.store import indicators as indicator_store
-from ecozone.store import screenings as screening_store
-from ecozone.web.routes import WebRoute, render
+from ecozone.indicators import repository as indicator_store
+from ecozone.screening import repository as screening_store
+from ecozone.routing import SESSION_COOKIE
+from ecozone.web.deps import WebRoute, page_user, render, to_login
 from ecozone.zoning.model import Dimension
 
 router = APIRouter(prefix="/staff", route_class=WebRoute, include_in_schema=False)
 RELEASE_ROLES = (Role.EDITOR, Role.FILER, Role.PUBLISHER)
-
-
-def page_user(request: Request) -> User | None:
-    """The user whose session cookie came with the request, if it is still valid."""
-    token = request.cookies.get(SESSION_COOKIE)
-    return accounts.user_for_token(request.app.state.engine, token) if token else None
-
-
-def to_login(request: Request) -> RedirectResponse:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"{request.scope.get('root_path', '')}/staff/login?next={quote(target)}", status_code=303)
 
 
 def staff_render(request: Request, user: User, template: str, context: dict, status_code: int = 200) -> HTMLResponse:

@@ -16,7 +16,7 @@ from ecozone.web import dashboard
 from ecozone.web.i18n import Translator
 from ecozone.web.mapconfig import CLASS_STYLES
 from ecozone.web.pages import county_groups, territory_bounds
-from ecozone.web.routes import WebRoute, render, translator_for
+from ecozone.web.deps import WebRoute, render, translator_for
 from ecozone.zoning.inforce import ZoningSnapshot
 from ecozone.zoning.rules import Nature
 

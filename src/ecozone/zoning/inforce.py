@@ -15,8 +15,8 @@ from sqlalchemy import Engine
 from ecozone.errors import NotFound
 from ecozone.geo.index import GeometryIndex
 from ecozone.geo.regions import Region, RegionLevel
-from ecozone.store import regions as region_store
-from ecozone.store import releases as release_store
+from ecozone.zoning.repositories import regions as region_store
+from ecozone.zoning.repositories import releases as release_store
 from ecozone.zoning.model import ControlUnit, Release
 
 

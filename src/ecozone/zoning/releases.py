@@ -14,8 +14,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from ecozone.errors import BadInput, Conflict
-from ecozone.store import regions as region_store
-from ecozone.store import releases as release_store
+from ecozone.zoning.repositories import regions as region_store
+from ecozone.zoning.repositories import releases as release_store
 from ecozone.zoning.diff import ReleaseDiff, diff_releases
 from ecozone.zoning.exchange import export_package, read_package
 from ecozone.zoning.importer import read_units

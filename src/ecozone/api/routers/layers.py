@@ -13,7 +13,7 @@ from ecozone.api.deps import get_snapshot
 from ecozone.api.geojson import geometry_json
 from ecozone.errors import BadInput
 from ecozone.geo.regions import Region, RegionLevel
-from ecozone.store import regions as region_store
+from ecozone.zoning.repositories import regions as region_store
 from ecozone.zoning.inforce import ZoningSnapshot
 
 router = APIRouter(prefix="/api/v1", tags=["layers"])

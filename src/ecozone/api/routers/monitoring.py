@@ -20,7 +20,11 @@ from ecozone.monitoring.observations import batch_from_records
 from ecozone.monitoring.settings import MonitoringSettings, get_monitoring_settings
 from ecozone.monitoring.stations import save_stations, station_from_record
 from ecozone.errors import BadInput
-from ecozone.store import monitoring as store
+from ecozone.monitoring.repositories import alerts as alert_store
+from ecozone.monitoring.repositories import complaints as complaint_store
+from ecozone.monitoring.repositories import grids as grid_store
+from ecozone.monitoring.repositories import observations as observation_store
+from ecozone.monitoring.repositories import stations as station_store
 from ecozone.zoning.inforce import SnapshotCache
 
 router = APIRouter(prefix="/api/v1", tags=["monitoring"])
@@ -84,7 +88,7 @@ def post_ingest(body: IngestIn, _user: User = MONITOR, engine: Engine = Depends(
 @router.get("/stations", summary="Stations with their county, unit and grid cell")
 def get_stations(kind: list[str] | None = Query(None), engine: Engine = Depends(get_engine)) -> list[dict]:
     with engine.connect() as conn:
-        return [s.summary() for s in store.load_stations(conn, kind)]
+        return [s.summary() for s in station_store.load_stations(conn, kind)]
 
 
 @router.post("/stations", summary="Add or update stations; each is placed in county, unit and grid cell")
@@ -102,21 +106,21 @@ def get_series(
     engine: Engine = Depends(get_engine),
 ) -> dict:
     with engine.connect() as conn:
-        station = store.get_station(conn, code)
-        series = store.load_series(conn, station.id, parameter.lower(), since, until)
+        station = station_store.get_station(conn, code)
+        series = observation_store.load_series(conn, station.id, parameter.lower(), since, until)
     return {"station": station.summary(), "parameter": parameter.lower(), "points": [[t.isoformat(), v] for t, v in series]}
 
 
 @router.get("/alerts", summary="Alert inbox, newest first")
 def get_alerts(status: str | None = None, _user: User = MONITOR, engine: Engine = Depends(get_engine)) -> list[dict]:
     with engine.connect() as conn:
-        return store.list_alerts(conn, status)
+        return alert_store.list_alerts(conn, status)
 
 
 @router.get("/alerts/{alert_id}", summary="One alert with its lifecycle events")
 def get_alert(alert_id: int, _user: User = MONITOR, engine: Engine = Depends(get_engine)) -> dict:
     with engine.connect() as conn:
-        return store.get_alert(conn, alert_id)
+        return alert_store.get_alert(conn, alert_id)
 
 
 @router.post("/alerts/{alert_id}/status", summary="Acknowledge or close an alert (who and when are recorded)")
@@ -131,7 +135,7 @@ def post_alert_run(
 ) -> dict:
     now = _now()
     with engine.connect() as conn:
-        rules = load_rules(stored=store.stored_alert_rules(conn))
+        rules = load_rules(stored=alert_store.stored_alert_rules(conn))
     summary = alert_runs.run_alerts(engine, rules, now, now - dt.timedelta(hours=hours)).summary()
     return {**summary, "notices": alert_runs.deliver_notices(engine, settings, now)}
 
@@ -139,7 +143,7 @@ def post_alert_run(
 @router.get("/grids", summary="Supervision grids with cell counts")
 def get_grids(county: str | None = None, _user: User = MONITOR, engine: Engine = Depends(get_engine)) -> list[dict]:
     with engine.connect() as conn:
-        return store.list_grids(conn, county)
+        return grid_store.list_grids(conn, county)
 
 
 @router.post("/grids", summary="Generate a county's large and small supervision cells")
@@ -164,13 +168,13 @@ async def post_complaint(
 @router.get("/complaints", summary="Complaint desk: complaints newest first")
 def get_complaints(status: str | None = None, _user: User = MONITOR, engine: Engine = Depends(get_engine)) -> list[dict]:
     with engine.connect() as conn:
-        return store.list_complaints(conn, status)
+        return complaint_store.list_complaints(conn, status)
 
 
 @router.get("/complaints/{complaint_id}", summary="One complaint with events and photos")
 def get_complaint(complaint_id: int, _user: User = MONITOR, engine: Engine = Depends(get_engine)) -> dict:
     with engine.connect() as conn:
-        return store.get_complaint(conn, complaint_id)
+        return complaint_store.get_complaint(conn, complaint_id)
 
 
 @router.post("/complaints/{complaint_id}/events", summary="Record progress on or close a complaint")

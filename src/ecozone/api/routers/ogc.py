@@ -17,7 +17,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
-from ecozone.api.errors import HTTP_STATUS
 from ecozone.api.geojson import geometry_json
 from ecozone.api.routers.ogc_collections import (
     COLLECTIONS,
@@ -36,6 +35,7 @@ from ecozone.api.routers.ogc_collections import (
 )
 from ecozone.api.routers.ogc_openapi import OPENAPI_MEDIA_TYPE, openapi_document
 from ecozone.errors import BadInput, EcozoneError, NotFound
+from ecozone.routing import HTTP_STATUS
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 GEOJSON = "application/geo+json"

@@ -18,7 +18,7 @@ from fastapi import Request
 
 from ecozone.errors import BadInput, NotFound
 from ecozone.geo.regions import ReferenceFeature, Region
-from ecozone.store import regions as region_store
+from ecozone.zoning.repositories import regions as region_store
 from ecozone.zoning.inforce import SnapshotCache, ZoningSnapshot
 from ecozone.zoning.lookup import DEMO_NOTICE_ZH, unit_summary
 from ecozone.zoning.model import ControlUnit

@@ -10,10 +10,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from ecozone.errors import NotFound
 from ecozone.i18n import check_language
-from ecozone.store import releases as release_store
+from ecozone.zoning.repositories import releases as release_store
 from ecozone.zoning import releases as workflow
 from ecozone.zoning.model import Release
-from ecozone.zoning.tracking import tracking, tracking_html, tracking_pdf
+from ecozone.tracking.report import tracking, tracking_html, tracking_pdf
 
 router = APIRouter(prefix="/api/v1", tags=["releases"])
 

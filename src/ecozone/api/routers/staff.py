@@ -15,7 +15,7 @@ from ecozone.auth.model import User
 from ecozone.auth.roles import Role
 from ecozone.errors import BadInput
 from ecozone.geo.io import SUPPORTED_SUFFIXES
-from ecozone.store import screenings as screening_store
+from ecozone.screening import repository as screening_store
 from ecozone.zoning.model import ReleaseKind
 from ecozone.zoning.releases import DraftRequest
 

@@ -11,9 +11,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from ecozone.reporting.render import html_to_pdf, render_html
-from ecozone.store import regions as region_store
-from ecozone.store import releases as release_store
-from ecozone.store import screenings as screening_store
+from ecozone.zoning.repositories import regions as region_store
+from ecozone.zoning.repositories import releases as release_store
+from ecozone.screening import repository as screening_store
 from ecozone.zoning import releases as workflow
 from ecozone.zoning.model import UnitClass
 

@@ -1,4 +1,5 @@
-"""The FastAPI application: routers per domain, error mapping, request logging."""
+"""The application: shared state (engine, snapshot cache, screening service), the API and the web
+site side by side, request logging. The one place that knows both ``api`` and ``web``."""
 
 from __future__ import annotations
 
@@ -8,17 +9,12 @@ from fastapi import FastAPI, Request
 from sqlalchemy import Engine
 
 from ecozone import __version__
-from ecozone.api import auth
-from ecozone.api.errors import install_error_handlers
-from ecozone.api.routers import health, indicators, layers, monitoring, ogc, releases, screening, staff, staff_users, tiles, zoning
+from ecozone.api.mount import mount_api
 from ecozone.logging import get_logger
+from ecozone.screening.service import ScreeningService
 from ecozone.settings import Settings, get_settings
 from ecozone.store.engine import make_engine
-from ecozone.web.routes import mount_web
-from ecozone.web.staff import router as staff_pages
-from ecozone.web.tools_pages import router as tool_pages
-from ecozone.api.routers import public_tools
-from ecozone.screening.service import ScreeningService
+from ecozone.web.site import mount_web
 from ecozone.zoning.inforce import SnapshotCache
 
 log = get_logger("api")
@@ -37,22 +33,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
     app.state.snapshots = SnapshotCache(engine)
     app.state.screening = ScreeningService(engine, app.state.snapshots)
-    install_error_handlers(app)
-    app.include_router(health.router)
-    app.include_router(zoning.router)
-    app.include_router(screening.router)
-    app.include_router(releases.router)
-    app.include_router(layers.router)
-    app.include_router(tiles.router)
-    app.include_router(ogc.router)
-    app.include_router(indicators.router)
-    app.include_router(monitoring.router)
-    app.include_router(auth.router)
-    app.include_router(staff.router)
-    app.include_router(staff_users.router)
-    app.include_router(staff_pages)
-    app.include_router(public_tools.router)
-    app.include_router(tool_pages)
+    mount_api(app)
     mount_web(app)
 
     @app.middleware("http")

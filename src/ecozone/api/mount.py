@@ -1,0 +1,29 @@
+"""The JSON and OGC API on an application: its error mapping and one router per domain."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from ecozone.api import auth
+from ecozone.api.errors import install_error_handlers
+from ecozone.api.routers import (
+    health,
+    indicators,
+    layers,
+    monitoring,
+    ogc,
+    public_tools,
+    releases,
+    screening,
+    staff,
+    staff_users,
+    tiles,
+    zoning,
+)
+
+
+def mount_api(app: FastAPI) -> None:
+    """Add the error handlers and the API routers to ``app``."""
+    install_error_handlers(app)
+    for module in (health, zoning, screening, releases, layers, tiles, ogc, indicators, monitoring, auth, staff, staff_users, public_tools):
+        app.include_router(module.router)

@@ -1,0 +1,1 @@
+"""Repositories of monitoring: one module per aggregate (stations, observations, grids, alerts, complaints)."""

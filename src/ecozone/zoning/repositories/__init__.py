@@ -1,0 +1,1 @@
+"""Repositories of zoning: releases with their units, rules and rule files; regions and reference features."""
