@@ -13,7 +13,7 @@ import shapely
 import shapely.geometry
 from fastapi.testclient import TestClient
 
-from ecozone.api.app import create_app
+from ecozone.app import create_app
 from ecozone.screening import presentation
 from ecozone.settings import Settings
 
