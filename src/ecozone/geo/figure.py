@@ -74,6 +74,22 @@ def _anchor(geometry: shapely.Geometry) -> shapely.Geometry:
     return shapely.get_parts(geometry)[0]
 
 
+def _without_overlaps(labels: list[tuple[float, float, str]], size: int = 11) -> list[tuple[float, float, str]]:
+    """Labels in priority order (the top layer's first), dropping any that would overprint an
+    earlier one; a label that collides is nudged below its anchor once before it is dropped."""
+    placed: list[tuple[float, float, float, float]] = []
+    kept = []
+    for x, y, text in labels:
+        half = len(text) * size * 0.5 + 2  # CJK glyphs are about one em wide
+        for dy in (0.0, size + 3.0):
+            box = (x - half, y + dy - size, x + half, y + dy + 3)
+            if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
+                placed.append(box)
+                kept.append((x, y + dy, text))
+                break
+    return kept
+
+
 def _label(x: float, y: float, text: str, size: int = 11) -> str:
     """A map label with a white halo, so it reads over any fill."""
     escaped = html.escape(text)
@@ -128,7 +144,7 @@ def map_svg(
                     continue
             if layer.names and i < len(layer.names) and layer.names[i]:
                 (lx, ly), = to_px(shapely.get_coordinates(_anchor(g))[:1])
-                labels.append(_label(lx, ly - (s.marker_radius + 4 if shapely.get_dimensions(g) == 0 else 0), layer.names[i]))
+                labels.append((lx, ly - (s.marker_radius + 4 if shapely.get_dimensions(g) == 0 else 0), layer.names[i]))
             if shapely.get_dimensions(g) == 0:
                 for x, y in to_px(shapely.get_coordinates(g)):
                     body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{s.marker_radius}" fill="{s.fill}" stroke="{s.stroke}" stroke-width="{s.stroke_width}"/>')
@@ -138,7 +154,7 @@ def map_svg(
                 f'<path d="{_path_data(g, to_px)}" fill="{fill}" fill-opacity="{s.fill_opacity}" fill-rule="evenodd" '
                 f'stroke="{s.stroke}" stroke-width="{s.stroke_width}"{dash}/>'
             )
-    body.extend(labels)
+    body.extend(_label(x, y, text) for x, y, text in _without_overlaps(labels[::-1]))
     if extent is not None:
         (fx0, fy0), (fx1, fy1) = to_px(np.asarray([[minx, maxy], [maxx, miny]]))
         body.append(f'<rect x="{fx0:.1f}" y="{fy0:.1f}" width="{fx1 - fx0:.1f}" height="{fy1 - fy0:.1f}" fill="none" stroke="#666" stroke-width="1"/>')
