@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from ecozone import bootstrap
-from ecozone.api.app import create_app
+from ecozone.app import create_app
 from ecozone.settings import Settings
 from ecozone.store.engine import make_engine, migrate
 
