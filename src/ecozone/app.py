@@ -3,6 +3,7 @@ site side by side, request logging. The one place that knows both ``api`` and ``
 
 from __future__ import annotations
 
+import threading
 import time
 
 from fastapi import FastAPI, Request
@@ -16,6 +17,7 @@ from ecozone.settings import Settings, get_settings
 from ecozone.store.engine import make_engine
 from ecozone.web.site import mount_web
 from ecozone.zoning.inforce import SnapshotCache
+from ecozone.zoning.industry_suggest import warm_up as warm_up_industry_suggest
 
 log = get_logger("api")
 
@@ -35,6 +37,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.screening = ScreeningService(engine, app.state.snapshots)
     mount_api(app)
     mount_web(app)
+    # The industry suggester loads jieba's dictionary (seconds); do it now, not on the first keystroke.
+    threading.Thread(target=warm_up_industry_suggest, name="industry-suggest-warm-up", daemon=True).start()
 
     @app.middleware("http")
     async def log_requests(request: Request, call_next):

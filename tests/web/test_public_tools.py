@@ -381,3 +381,38 @@ def test_screening_answer_fits_a_phone(chromium, tools_server, artifacts, tmp_pa
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(artifacts / "phone-screening.png"), full_page=True)
     context.close()
+
+
+@pytest.mark.browser
+def test_plain_words_suggest_the_class_and_what_else_the_form_needs(tool_page, tools_server, tmp_path):
+    page = tool_page
+    outline = tmp_path / "project.geojson"
+    ring = [[lon, lat] for lon, lat in [*FENHE_SQUARE, FENHE_SQUARE[0]]]
+    outline.write_text(json.dumps({"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}}), encoding="utf-8")
+    page.goto(tools_server.url + "/screening")
+    page.wait_for_function("() => window.ecozoneScreening && document.querySelector('#attributes input[name=\"kind\"]')")
+    page.fill("#industry", "新建独立焦化项目，焦炭产能100万吨/年")
+    suggestion = page.locator("#industry-suggest button.suggestion[data-code='C2521']")
+    suggestion.wait_for()
+    assert "常用说法" in suggestion.inner_text() and suggestion.bounding_box()["height"] >= 44
+    assert "仅供参考" in page.inner_text("#industry-suggest")
+    suggestion.click()
+    assert "已选：C2521 炼焦" in page.inner_text("#industry-chosen")
+    page.select_option("#nature", "expand")
+    page.click("#industry-suggest button:has-text('建设性质：新建')")
+    assert page.input_value("#nature") == "new"
+    page.click("#industry-suggest button:has-text('项目类型：独立焦化')")
+    assert page.is_checked("#attributes input[name='kind'][value='standalone_coking']")
+    # The screening is kept on this device and can be shown again, marked as stored.
+    page.set_input_files("#outline-file", str(outline))
+    page.wait_for_function("() => ecozoneScreening.state.geometry !== null")
+    page.fill("#project-name", "某独立焦化项目")
+    page.click("#screen-go")
+    page.wait_for_selector("#verdict")
+    page.reload()
+    item = page.locator("#recent .recent-item")
+    item.first.wait_for()
+    assert "某独立焦化项目" in item.first.inner_text() and "2521 炼焦" in item.first.inner_text()
+    item.first.click()
+    page.wait_for_selector("#verdict")
+    assert "本机缓存" in page.inner_text("#result .stale-note")

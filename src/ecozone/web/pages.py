@@ -97,6 +97,7 @@ def map_config(
         "api": {
             "where": f"{root}/api/v1/where",
             "unit": f"{root}/api/v1/units/",
+            "units": f"{root}/api/v1/units",
             "unitTiles": f"{root}/tiles/units/{{z}}/{{x}}/{{y}}.mvt",
             "regions": f"{root}/api/v1/regions",
             "features": f"{root}/api/v1/features",

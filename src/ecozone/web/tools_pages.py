@@ -44,6 +44,7 @@ def tool_config(snapshot: ZoningSnapshot, t: Translator, root: str) -> dict:
             "screenings": f"{root}/api/v1/screenings",
             "siting": f"{root}/api/v1/siting",
             "industries": f"{root}/api/v1/industries",
+            "industrySuggest": f"{root}/api/v1/industries/suggest",
             "vocabulary": f"{root}/api/v1/project-vocabulary",
             "outlines": f"{root}/api/v1/outlines",
             "regions": f"{root}/api/v1/regions",

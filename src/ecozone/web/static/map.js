@@ -23,10 +23,18 @@
     return url;
   }
 
+  // An answer the service worker served from the device's storage says so: its body gets
+  // _cachedAt (a Date), shown on the card as "may be out of date".
   async function getJson(path, params) {
     const response = await fetch(apiUrl(path, params), { headers: { Accept: 'application/json', 'Accept-Language': document.documentElement.lang || 'zh-CN' } });
     const body = await response.json();
-    if (!response.ok) throw new Error(body.message || body.description || response.statusText);
+    if (!response.ok) {
+      const error = new Error(body.message || body.description || response.statusText);
+      error.offline = Boolean(body.offline);
+      throw error;
+    }
+    const stored = window.ecozonePwa ? window.ecozonePwa.cachedAt(response) : null;
+    if (stored && body && typeof body === 'object') Object.defineProperty(body, '_cachedAt', { value: stored });
     return body;
   }
 
@@ -227,15 +235,21 @@
     ]);
   }
 
+  function staleNotice(text) {
+    return el('p', { class: 'stale-note', role: 'note', text: text });
+  }
+
   function renderWhere(answer) {
     const releases = {};
     answer.release.forEach((r) => { releases[r.id] = r; });
     const regionNames = ['province', 'city', 'county']
-      .filter((level) => answer.region[level])
+      .filter((level) => answer.region && answer.region[level])
       .map((level) => config.regionNames[answer.region[level].code] || answer.region[level].name);
     const children = [
       el('h2', { text: t('point', { lon: answer.lon, lat: answer.lat }) }),
-      el('p', { class: 'region', text: t('region', { names: regionNames.join(t('region_separator')) }) }),
+      answer.offlineAt ? staleNotice(t('offline_answer', { time: window.ecozonePwa.when(answer.offlineAt) })) : null,
+      answer._cachedAt ? staleNotice(window.ecozonePwa.staleNote(answer._cachedAt)) : null,
+      el('p', { class: 'region', text: answer.region ? t('region', { names: regionNames.join(t('region_separator')) }) : t('offline_region') }),
       answer.demo ? demoNotice() : null,
     ];
     if (!answer.units.length) children.push(el('p', { class: 'no-unit', text: t('no_unit') }));
@@ -251,9 +265,65 @@
     try {
       renderWhere(await getJson(config.api.where, { lon, lat }));
     } catch (error) {
-      showError(error);
+      // No connection (or a dead one): answer from the units of the area last viewed, if stored.
+      if (!(error.offline || error instanceof TypeError) || !window.ecozonePwa) return showError(error);
+      const stored = await window.ecozonePwa.lookupOffline(lon, lat).catch(() => null);
+      if (!stored) {
+        showCard([el('p', { class: 'error', role: 'alert', text: t('offline_outside') })]);
+        return;
+      }
+      const used = new Set(stored.units.map((u) => u.release_id));
+      const release = stored.release.filter((r) => used.has(r.id));
+      renderWhere({ lon, lat, region: null, units: stored.units, release, demo: release.some((r) => r.demo), offlineAt: stored.savedAt });
     }
   }
+
+  // --- keeping the area in view for offline use ---------------------------------------------------
+
+  const AREA_MIN_ZOOM = 8;  // from a few counties in view down; the whole province is too heavy
+  let areaTimer = null;
+
+  function rememberArea() {
+    clearTimeout(areaTimer);
+    if (!window.ecozonePwa || !navigator.onLine || map.getZoom() < AREA_MIN_ZOOM) return;
+    areaTimer = setTimeout(async () => {
+      const b = map.getBounds();
+      const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => Number(v.toFixed(5)));
+      try {
+        const units = await getJson(config.api.units, { bbox: bbox.join(','), limit: 5000 });
+        if (!units._cachedAt) await window.ecozonePwa.saveArea(bbox, units);
+        document.body.dataset.areaSaved = new Date().toISOString();  // for tests and curious readers
+      } catch (error) {
+        // Nothing stored this time; the last stored area stays.
+      }
+    }, 600);
+  }
+
+  map.on('moveend', rememberArea);
+
+  // --- the device's location ----------------------------------------------------------------------
+
+  const locateNote = document.getElementById('locate-note');
+  document.getElementById('locate').addEventListener('click', () => {
+    locateNote.hidden = false;
+    if (!('geolocation' in navigator)) {
+      locateNote.textContent = t('locate_unsupported');
+      return;
+    }
+    locateNote.textContent = t('locating');
+    navigator.geolocation.getCurrentPosition((position) => {
+      // WGS84 from the browser is used as CGCS2000: the two differ by well under a metre.
+      const lon = Number(position.coords.longitude.toFixed(6));
+      const lat = Number(position.coords.latitude.toFixed(6));
+      document.getElementById('lon').value = lon;
+      document.getElementById('lat').value = lat;
+      locateNote.textContent = t('locate_note', { accuracy: Math.round(position.coords.accuracy || 0) });
+      map.setView([lat, lon], Math.max(map.getZoom(), 12));
+      lookup(lon, lat);
+    }, (error) => {
+      locateNote.textContent = t('locate_failed', { message: error.message });
+    }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+  });
 
   async function showUnit(code) {
     showCard([el('p', { class: 'loading', text: t('loading') })]);

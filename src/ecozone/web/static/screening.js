@@ -215,13 +215,14 @@
     return used.length ? used : answer.release;
   }
 
-  function showAnswer(answer) {
+  function showAnswer(answer, savedAt) {
     const findings = answer.findings.slice().sort((a, b) => config.verdictOrder.indexOf(verdictOf(a)) - config.verdictOrder.indexOf(verdictOf(b)));
     const project = answer.project;
     const amount = project.measure === 'area_m2' ? t('area', { km2: km2(project.amount) })
       : project.measure === 'length_m' ? t('length', { km: (project.amount / 1000).toFixed(2) }) : '';
     result.replaceChildren(
       el('h2', { id: 'verdict' }, [t('verdict'), verdictBadge(answer.verdict, t('verdict.' + answer.verdict))]),
+      savedAt ? el('p', { class: 'stale-note', role: 'note', text: window.ecozonePwa.staleNote(new Date(savedAt)) }) : null,
       answer.demo ? el('p', { class: 'demo-notice', text: answer.notice || t('demo') }) : null,
       el('p', { class: 'facts', text: [project.name, project.industry.code + ' ' + project.industry.name, project.nature_name, amount].filter(Boolean).join(' · ') }),
       el('h3', { text: t('units') }),
@@ -259,11 +260,45 @@
     result.hidden = false;
     result.replaceChildren(el('p', { class: 'loading', text: t('loading') }));
     postJson(config.api.screenings, feature, { lang: config.lang })
-      .then(showAnswer)
+      .then((answer) => { showAnswer(answer); remember(answer); })
       .catch((error) => { result.replaceChildren(el('p', { class: 'error', text: t('error', { message: error.message }) })); })
       .finally(() => { go.disabled = false; });
   });
 
+  // --- recent screenings, kept on this device for a weak or lost connection ---------------------
+
+  function remember(answer) {
+    if (!window.ecozonePwa) return;
+    window.ecozonePwa.rememberScreening({
+      id: answer.screening_id || answer.result_id,
+      name: answer.project.name,
+      industry: answer.project.industry.code + ' ' + answer.project.industry.name,
+      verdict: answer.verdict,
+      answer: answer,
+    });
+    showRecent();
+  }
+
+  function showRecent() {
+    const box = document.getElementById('recent');
+    if (!box || !window.ecozonePwa) return;
+    const pwa = window.ecozonePwa;
+    const entries = pwa.recentScreenings();
+    const items = entries.map((entry) => {
+      const button = el('button', { type: 'button', class: 'recent-item', 'data-id': entry.id, text: pwa.t('recent_item', {
+        time: pwa.when(new Date(entry.saved_at)), name: entry.name || '—', industry: entry.industry, verdict: t('verdict.' + entry.verdict),
+      }) });
+      button.addEventListener('click', () => showAnswer(entry.answer, entry.saved_at));
+      return el('li', {}, [button]);
+    });
+    box.replaceChildren(
+      el('h2', { text: pwa.t('recent') }),
+      items.length ? el('ul', { class: 'recent-list' }, items) : el('p', { class: 'note', text: pwa.t('recent_none') }),
+    );
+    box.hidden = false;
+  }
+
+  showRecent();
   updateControls();
   window.ecozoneScreening = { map, state };
 })();

@@ -70,13 +70,17 @@
     return (m2 / 1e6).toLocaleString(config.lang === 'zh' ? 'zh-CN' : 'en', { maximumFractionDigits: 2 });
   }
 
-  // Search industries by code or Chinese name; the chosen code is read with .code().
+  // Search industries by code or Chinese name, and suggest classes for a plain description
+  // (养猪场 → A0313) with what else it says (nature, kinds, numbers); the chosen code is read with
+  // .code(). Suggestions are offered as buttons: the applicant picks and confirms every value.
   function industryPicker() {
     const input = document.getElementById('industry');
     const options = document.getElementById('industry-options');
     const chosen = document.getElementById('industry-chosen');
+    const suggestBox = document.getElementById('industry-suggest');
     let timer = null;
     let hits = [];
+    let asked = 0;
 
     function codeOf(text) {
       const value = text.trim();
@@ -96,18 +100,98 @@
       chosen.textContent = hit ? t('industry_chosen', { code: hit.full_code, name: hit.name }) : '';
     }
 
+    function choose(candidate) {
+      input.value = label(candidate);
+      showChoice();
+      input.focus();
+    }
+
+    // Set a form control the page has (nature select, attribute inputs, kind boxes) when asked.
+    function applyButton(text, apply) {
+      const button = el('button', { type: 'button', class: 'secondary suggest-apply', text: text });
+      button.addEventListener('click', () => { apply(); button.disabled = true; });
+      return button;
+    }
+
+    function readingItems(answer) {
+      const items = [];
+      const nature = document.getElementById('nature');
+      if (answer.nature && nature && Array.from(nature.options).some((o) => o.value === answer.nature)) {
+        const name = Array.from(nature.options).find((o) => o.value === answer.nature).textContent;
+        items.push(applyButton(t('suggest_nature', { name: name, words: answer.nature_words.join('、') }), () => { nature.value = answer.nature; }));
+      }
+      answer.quantities.forEach((q) => {
+        const target = q.attribute && document.querySelector('[data-key="' + q.attribute + '"]');
+        if (target) {
+          items.push(applyButton(t('suggest_quantity', { label: q.label, text: q.text, value: q.attribute_value }), () => {
+            target.value = String(q.attribute_value);
+            const details = target.closest('details');
+            if (details) details.open = true;
+          }));
+        } else {
+          items.push(el('span', { class: 'note', text: t('suggest_read', { label: q.label, text: q.text }) }));
+        }
+      });
+      answer.kinds.forEach((kind) => {
+        const box = document.querySelector('input[name="kind"][value="' + kind.id + '"]');
+        if (box) {
+          items.push(applyButton(t('suggest_kind', { name: kind.name, words: kind.words.join('、') }), () => {
+            box.checked = true;
+            const details = box.closest('details');
+            if (details) details.open = true;
+          }));
+        }
+      });
+      return items;
+    }
+
+    function showSuggestions(answer) {
+      if (!suggestBox) return;
+      if (!answer || !answer.candidates.length) {
+        suggestBox.replaceChildren();
+        suggestBox.hidden = true;
+        return;
+      }
+      const buttons = answer.candidates.map((c) => {
+        const button = el('button', { type: 'button', class: 'suggestion', 'data-code': c.full_code }, [
+          el('strong', { text: label(c) }),
+          el('small', { text: c.why.slice(0, 2).join('；') }),
+        ]);
+        button.addEventListener('click', () => choose(c));
+        return button;
+      });
+      const reading = readingItems(answer);
+      suggestBox.replaceChildren(
+        el('p', { class: 'suggest-heading', text: t('suggest_heading') }),
+        el('div', { class: 'suggestions' }, buttons),
+        reading.length ? el('div', { class: 'suggest-reading' }, [el('p', { class: 'note', text: t('suggest_reading') }), ...reading]) : null,
+        el('p', { class: 'note', text: t('suggest_note') }),
+      );
+      suggestBox.hidden = false;
+    }
+
+    function lookUp(q) {
+      const ask = ++asked;
+      const search = getJson(config.api.industries, { q: q, limit: 20 }).catch(() => []);
+      // A code typed needs no suggestion; anything else may be the applicant's own words.
+      const plain = /^[A-Za-z]?\d{0,4}$/.test(q) ? Promise.resolve(null)
+        : getJson(config.api.industrySuggest, { text: q, limit: 5 }).catch(() => null);
+      Promise.all([search, plain]).then(([found, answer]) => {
+        if (ask !== asked) return;  // an older answer arriving late
+        const suggested = answer ? answer.candidates.filter((c) => !found.some((h) => h.full_code === c.full_code)) : [];
+        hits = found.concat(suggested);
+        options.replaceChildren(...hits.map((h) => el('option', { value: label(h) })));
+        showSuggestions(answer);
+        showChoice();
+      });
+    }
+
     input.addEventListener('input', () => {
       clearTimeout(timer);
       const q = input.value.trim();
       showChoice();
       if (!q || hits.some((h) => label(h) === q)) return;
-      timer = setTimeout(() => {
-        getJson(config.api.industries, { q: q, limit: 20 }).then((found) => {
-          hits = found;
-          options.replaceChildren(...found.map((h) => el('option', { value: label(h) })));
-          showChoice();
-        }).catch(() => options.replaceChildren());
-      }, 150);
+      timer = setTimeout(() => lookUp(q), 200);
     });
     input.addEventListener('change', showChoice);
     return { code: () => codeOf(input.value), input: input };

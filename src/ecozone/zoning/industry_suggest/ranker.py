@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -133,9 +134,17 @@ def _phrases_of(entry: Industry, with_synonyms: bool) -> list[_Phrase]:
     return phrases
 
 
-@lru_cache(maxsize=2)
+_BUILDING = threading.Lock()  # a server warming up in the background and a first query build once
+
+
 def _index(with_synonyms: bool = True) -> _Index:
     """The index, built once; ``with_synonyms=False`` (names only) is measured in benchmarks."""
+    with _BUILDING:
+        return _build_index(with_synonyms)
+
+
+@lru_cache(maxsize=2)
+def _build_index(with_synonyms: bool) -> _Index:
     tokenizer = jieba.Tokenizer()  # its own instance: no global jieba state is touched
     jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
     table = industry_table()
