@@ -516,12 +516,13 @@ def indicators_report(
     observations: ObservationsOption = None,
 ) -> None:
     """Write a plan report with a chart per indicator (HTML or PDF)."""
+    from ecozone.documents import load_registry, registry_path
     from ecozone.indicators.report import render_report, report_kind
 
     def _report() -> int:
         report = report_kind(kind)
         registry, evaluation, ledger = _plan_evaluation(plan, year, observations)
-        data = render_report(evaluation, ledger, registry, report, format.value, lang)
+        data = render_report(evaluation, ledger, registry, report, format.value, lang, documents=load_registry(registry_path(get_settings().data_dir)))
         out.write_bytes(data)
         return len(data)
 

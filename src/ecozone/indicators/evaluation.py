@@ -224,7 +224,7 @@ def resolve_target(indicator: Indicator, target: Target, year: int, context: Con
         return Resolution(target.threshold)
     if kind is TargetKind.ENSURED:
         value = context.settings.effectively_ensured_min_pct
-        note = f"“有效保障”按≥{format_value(value)}%判定（假定值，设置 effectively_ensured_min_pct）"
+        note = f"“有效保障”按≥{format_value(value)}%判定（假定值，见报告“评估采用的取值”）"
         return Resolution(Threshold(default_comparator(indicator.direction), value=value), notes=(note,))
     if kind in (TargetKind.RELATIVE, TargetKind.ANNUAL_RATE):
         return _resolve_change(indicator, target, context)

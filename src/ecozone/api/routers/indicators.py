@@ -65,11 +65,13 @@ def get_report(
     registry: Registry = Depends(get_registry),
     engine: Engine = Depends(get_engine),
 ) -> Response:
+    from ecozone.documents import load_registry, registry_path
     from ecozone.indicators.report import render_report, report_filename, report_kind
 
     report = report_kind(kind)
     evaluation, ledger = evaluate_stored(engine, registry, plan_id, year)
-    data = render_report(evaluation, ledger, registry, report, format, lang or request.app.state.settings.locale)
+    documents = load_registry(registry_path(request.app.state.settings.data_dir))
+    data = render_report(evaluation, ledger, registry, report, format, lang or request.app.state.settings.locale, documents=documents)
     if format == "html":
         return HTMLResponse(data.decode("utf-8"))
     filename = report_filename(plan_id, year, report, format)

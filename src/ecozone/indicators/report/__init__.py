@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ecozone.errors import BadInput
 from ecozone.i18n import Translator, check_language
+from ecozone.documents import DocumentRegistry
 from ecozone.indicators.evaluation import PlanEvaluation
 from ecozone.indicators.observations import ObservationLedger
 from ecozone.indicators.registry import Registry
@@ -50,7 +51,7 @@ def _setting_rows(settings: IndicatorSettings) -> list[dict]:
 
 def report_context(
     evaluation: PlanEvaluation, ledger: ObservationLedger, registry: Registry, kind: ReportKind, lang: str,
-    charts: bool = True,
+    charts: bool = True, documents: DocumentRegistry | None = None,
 ) -> dict:
     """Everything the report template shows (also handy for tests)."""
     check_language(lang)
@@ -71,19 +72,21 @@ def report_context(
         "sources": source_table(observations), "observation_count": len(observations),
         "sample": sample_count > 0, "sample_count": sample_count,
         "settings": evaluation.settings, "setting_rows": _setting_rows(evaluation.settings),
+        # Citations read as document titles and 文号; the source file names stay in the JSON.
+        "cite": lambda c: (documents or DocumentRegistry({})).reference(c.seed, c.section, fallback_title=plan.document if c.seed == plan.seed else None),
     }
 
 
 def render_report(
     evaluation: PlanEvaluation, ledger: ObservationLedger, registry: Registry, kind: ReportKind,
-    fmt: str = "html", lang: str = "zh", charts: bool = True,
+    fmt: str = "html", lang: str = "zh", charts: bool = True, documents: DocumentRegistry | None = None,
 ) -> bytes:
     """The report as UTF-8 HTML or as PDF bytes (``charts=False`` leaves the figures out)."""
     from ecozone.reporting.render import html_to_pdf, render_html
 
     if fmt not in FORMATS:
         raise BadInput(f"format {fmt!r} is not one of {', '.join(FORMATS)}", field="format", value=fmt)
-    context = report_context(evaluation, ledger, registry, kind, lang, charts)
+    context = report_context(evaluation, ledger, registry, kind, lang, charts, documents)
     html = render_html(TEMPLATES, "indicator_report.html", lang, MESSAGES, **context)
     return html.encode("utf-8") if fmt == "html" else html_to_pdf(html)
 
