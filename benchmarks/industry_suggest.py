@@ -16,7 +16,10 @@ from benchmarks.figures import Figure
 from ecozone.zoning.industry_suggest import rank_classes, substring_peer, suggest_industries, warm_up
 from ecozone.zoning.industry_suggest.evaluation import measure, read_labelled
 
-LABELLED = Path(__file__).resolve().parents[1] / "tests" / "zoning" / "data" / "industry_descriptions.csv"
+DATA = Path(__file__).resolve().parents[1] / "tests" / "zoning" / "data"
+LABELLED = DATA / "industry_descriptions.csv"
+# Written after the plain words were frozen, never used to tune them: the out-of-sample figure.
+HELDOUT = DATA / "industry_descriptions_heldout.csv"
 PEER = "substring search over class names"
 TARGET_TOP3_PCT = 90.0  # issue 19: top-3 ≥ 90 % on the labelled set
 TARGET_QUERY_MS = 50.0  # issue 19: ≤ 50 ms per query
@@ -42,11 +45,19 @@ def industry_suggest() -> list[Figure]:
     peer = measure(items, lambda t: [e.code for e in substring_peer(t)])
     ours_ms = _timed(suggest_industries, texts)
     peer_ms = _timed(substring_peer, texts)
+    heldout_items = read_labelled(HELDOUT)
+    heldout = measure(heldout_items)
+    heldout_peer = measure(heldout_items, lambda t: [e.code for e in substring_peer(t)])
+    heldout_notes = {"descriptions": len(heldout_items), "labelled_set": "tests/zoning/data/industry_descriptions_heldout.csv",
+                     "what": "written after the plain words were frozen; not used to tune them"}
     notes = {"descriptions": len(items), "labelled_set": "tests/zoning/data/industry_descriptions.csv"}
     return [
         Figure("industry_suggest_top3", round(ours.top3_rate * 100, 1), "%", PEER, round(peer.top3_rate * 100, 1),
                target=TARGET_TOP3_PCT, notes={**notes, "names_only_top3_pct": round(names_only.top3_rate * 100, 1),
                                               "misses": ours.misses}),
+        Figure("industry_suggest_heldout_top3", round(heldout.top3_rate * 100, 1), "%", PEER,
+               round(heldout_peer.top3_rate * 100, 1), target=TARGET_TOP3_PCT,
+               notes={**heldout_notes, "top1_pct": round(heldout.top1_rate * 100, 1), "misses": heldout.misses}),
         Figure("industry_suggest_top1", round(ours.top1_rate * 100, 1), "%", PEER, round(peer.top1_rate * 100, 1),
                notes={**notes, "names_only_top1_pct": round(names_only.top1_rate * 100, 1)}),
         Figure("industry_suggest_names_only_top3", round(names_only.top3_rate * 100, 1), "%", PEER,

@@ -103,3 +103,15 @@ def test_bad_text_names_the_field(text: str) -> None:
     with pytest.raises(BadInput) as info:
         suggest_industries(text)
     assert info.value.detail["field"] == "text"
+
+
+HELDOUT = Path(__file__).parent / "data" / "industry_descriptions_heldout.csv"
+
+
+def test_accuracy_on_descriptions_written_after_the_plain_words_were_frozen() -> None:
+    """The out-of-sample check: these descriptions never shaped industry_synonyms.yaml."""
+    items = read_labelled(HELDOUT)
+    assert len(items) >= 100
+    accuracy = measure(items)
+    assert accuracy.top3_rate >= 0.90, accuracy.misses
+    assert accuracy.top1_rate >= 0.75, accuracy.misses
