@@ -18,7 +18,8 @@ from ecozone.zoning.industries import (
 
 # GB/T 4754-2017 (as amended by its 第1号修改单, 2019) and the shipped table: 20 门类, 97 大类,
 # 473 中类. The standard's foreword gives 1,380 小类; the shipped table has 1,382 — one is 9231
-# 监察委员会, added by the amendment; the other difference is not yet traced (docs/industries.md).
+# 监察委员会, added by the amendment; the other is probably 7215 农村集体经济组织管理 of the same
+# amendment, not verified against its text (docs/industries.md).
 PUBLISHED_TOTALS = {"section": 20, "division": 97, "group": 473}
 SHIPPED_CLASSES = 1382
 
