@@ -48,6 +48,13 @@ class GeometryIndex:
         hits = self._tree.query(geometry, predicate=predicate)
         return sorted(int(i) for i in hits)
 
+    def points_hits(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every (point, geometry) pair where the geometry covers the point, sorted by point then
+        position (vectorized; the bulk form of ``query_point``)."""
+        point_idx, geom_idx = self._tree.query(points, predicate="intersects")
+        order = np.lexsort((geom_idx, point_idx))
+        return point_idx[order], geom_idx[order]
+
     def locate_points(self, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
         """For each point, the position of the first geometry covering it, or -1 (vectorized)."""
         points = shapely.points(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import shapely
 import shapely.geometry
 from rich.progress import Progress
@@ -17,9 +18,12 @@ from ecozone.errors import BadInput, EcozoneError
 from ecozone.geo.crs import STORAGE_CRS
 from ecozone.geo.io import read_vector, write_vector
 from ecozone.screening.engine import Screener
-from ecozone.screening.project_input import project_from_feature
+from ecozone.screening.overlay import point_overlays
+from ecozone.screening.project_input import ProjectInput, project_from_feature
 
 PROJECT_FIELDS = ("name", "industry", "nature")
+# Projects placed and screened together; bounds the memory a batch holds beyond its rows.
+CHUNK = 2000
 
 
 @dataclass
@@ -111,31 +115,64 @@ def read_batch(path: Path) -> tuple[list[dict], str | None]:
     ], table.crs
 
 
-def screen_batch(screener: Screener, features: list[dict], crs: str | None = None, progress: bool = True) -> BatchResult:
+def _row(index: int, name: str, result) -> BatchRow:
+    return BatchRow(
+        index,
+        name,
+        result.project.project.geometry,
+        result.verdict,
+        [o.unit.code for o in result.overlay.units],
+        sorted({int(o.unit.unit_class) for o in result.overlay.units}),
+        [f.rule.id for f in result.evaluation.findings],
+        result.result_id,
+    )
+
+
+def _error_row(index: int, name: str, feature: dict, message: str) -> BatchRow:
+    geometry = feature.get("geometry")
+    try:
+        shape = shapely.geometry.shape(geometry) if geometry else None
+    except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException):
+        shape = None
+    return BatchRow(index, name, shape, error=message)
+
+
+def screen_chunk(screener: Screener, features: list[dict], crs: str | None = None, start: int = 0) -> list[BatchRow]:
+    """Screen consecutive projects (numbered from ``start``); points are placed in bulk first.
+
+    The answers are those of screening each project alone: the bulk placement runs the same
+    index queries for all points at once, and the evaluator reuses rule checks only where the
+    project's attributes or place are the same.
+    """
+    rows: list[BatchRow | None] = [None] * len(features)
+    parsed: list[tuple[int, str, ProjectInput]] = []
+    for k, feature in enumerate(features):
+        name = str(((feature.get("properties") or {}) if isinstance(feature, dict) else {}).get("name") or f"#{start + k + 1}")
+        try:
+            parsed.append((k, name, project_from_feature(feature, crs)))
+        except EcozoneError as exc:
+            rows[k] = _error_row(start + k, name, feature if isinstance(feature, dict) else {}, exc.message)
+    points = [(k, p) for k, _, p in parsed if p.project.geometry.geom_type == "Point"]
+    located = dict(zip((k for k, _ in points), point_overlays(screener.snapshot, np.asarray([p.project.geometry for _, p in points], dtype=object)), strict=True)) if points else {}
+    for k, name, project in parsed:
+        try:
+            rows[k] = _row(start + k, name, screener.screen(project, located.get(k)))
+        except EcozoneError as exc:
+            rows[k] = _error_row(start + k, name, features[k], exc.message)
+    return rows  # type: ignore[return-value]
+
+
+def screen_batch(
+    screener: Screener, features: list[dict], crs: str | None = None, progress: bool = True, chunk: int = CHUNK
+) -> BatchResult:
     """Screen every project; a bad one is reported in its row, the others still run."""
-    rows = []
+    rows: list[BatchRow] = []
     with Progress(disable=not progress, transient=True) as bar:
         task = bar.add_task("screening projects", total=len(features))
-        for i, feature in enumerate(features):
-            name = str((feature.get("properties") or {}).get("name") or f"#{i + 1}")
-            try:
-                result = screener.screen(project_from_feature(feature, crs))
-            except EcozoneError as exc:
-                rows.append(BatchRow(i, name, shapely.geometry.shape(feature["geometry"]) if feature.get("geometry") else None, error=exc.message))
-            else:
-                rows.append(
-                    BatchRow(
-                        i,
-                        name,
-                        result.project.project.geometry,
-                        result.verdict,
-                        [o.unit.code for o in result.overlay.units],
-                        sorted({int(o.unit.unit_class) for o in result.overlay.units}),
-                        [f.rule.id for f in result.evaluation.findings],
-                        result.result_id,
-                    )
-                )
-            bar.advance(task)
+        for start in range(0, len(features), chunk):
+            part = features[start:start + chunk]
+            rows += screen_chunk(screener, part, crs, start)
+            bar.advance(task, len(part))
     return BatchResult(rows)
 
 

@@ -114,9 +114,10 @@ class Screener:
             catalog=self.catalog,
         )
 
-    def screen(self, project: ProjectInput) -> ScreeningResult:
-        """Overlay the project, evaluate every rule in force, and combine the verdict."""
-        result = overlay(self.snapshot, project.project.geometry)
+    def screen(self, project: ProjectInput, located: Overlay | None = None) -> ScreeningResult:
+        """Overlay the project (unless ``located`` already is its overlay), evaluate every rule in
+        force, and combine the verdict."""
+        result = located or overlay(self.snapshot, project.project.geometry)
         evaluation = self.evaluator.evaluate(project.project, self.context(result), self.snapshot.as_of)
         return ScreeningResult(
             project=project,

@@ -91,10 +91,15 @@ def overlay(snapshot: ZoningSnapshot, geometry: shapely.Geometry) -> Overlay:
         )
     measure = _measure_kind(geometry)
     hits = snapshot.units_intersecting(geometry)
-    crs = metric_crs_for(geometry)
-    parts = [shapely.intersection(unit.geometry, geometry) for unit in hits]
-    amounts = _metric_amounts(parts, measure, crs) if hits else np.array([])
-    total = float(_metric_amounts([geometry], measure, crs)[0])
+    if measure == "point":
+        # A point has no extent: each unit it lies in holds all of it, and no projection is needed
+        # (building a local CRS and its transformers is most of the cost of screening a point).
+        amounts, total = np.ones(len(hits)), 1.0
+    else:
+        crs = metric_crs_for(geometry)
+        parts = [shapely.intersection(unit.geometry, geometry) for unit in hits]
+        amounts = _metric_amounts(parts, measure, crs) if hits else np.array([])
+        total = float(_metric_amounts([geometry], measure, crs)[0])
     overlaps = []
     for unit, amount in zip(hits, amounts, strict=True):
         share = 1.0 if measure == "point" else (float(amount) / total if total > 0 else 0.0)
@@ -103,3 +108,33 @@ def overlay(snapshot: ZoningSnapshot, geometry: shapely.Geometry) -> Overlay:
         overlaps.append(UnitOverlap(unit, measure, float(amount), share))
     overlaps.sort(key=lambda o: (-o.share, o.unit.code))
     return Overlay(units=overlaps, regions=regions, project_measure=measure, project_amount=total)
+
+
+def _grouped(pairs: tuple[np.ndarray, np.ndarray], n: int) -> list[list[int]]:
+    """Per point, the positions paired with it (pairs sorted by point)."""
+    point_idx, positions = pairs
+    out: list[list[int]] = [[] for _ in range(n)]
+    for p, i in zip(point_idx.tolist(), positions.tolist(), strict=True):
+        out[p].append(i)
+    return out
+
+
+def point_overlays(snapshot: ZoningSnapshot, points: np.ndarray) -> list[Overlay | None]:
+    """``overlay`` for many points at once (bulk index queries); None where a point lies outside
+    the territory, for the caller to screen alone and report as ``overlay`` does."""
+    n = len(points)
+    per_level = []
+    for level in RegionLevel:
+        members, pairs = snapshot.regions.points_hits(points, level)
+        per_level.append([sorted((members[i] for i in hits), key=lambda r: r.code) for hits in _grouped(pairs, n)])
+    units = _grouped(snapshot.unit_index.points_hits(points), n)
+    result: list[Overlay | None] = []
+    for k in range(n):
+        regions = [r for level_regions in per_level for r in level_regions[k]]
+        if not any(r.level == RegionLevel.PROVINCE for r in regions):
+            result.append(None)
+            continue
+        hits = sorted((snapshot.units[i] for i in units[k]), key=lambda u: u.code)
+        overlaps = [UnitOverlap(unit, "point", 1.0, 1.0) for unit in hits]
+        result.append(Overlay(units=overlaps, regions=regions, project_measure="point", project_amount=1.0))
+    return result

@@ -44,6 +44,11 @@ class RegionIndex:
                 found[level] = members[hits[0]]
         return found
 
+    def points_hits(self, points, level: RegionLevel) -> tuple[list[Region], tuple]:
+        """The regions of ``level`` and the (point, region position) pairs covering ``points``."""
+        members, index = self._levels[level]
+        return members, index.points_hits(points)
+
     def intersecting(self, geometry, level: RegionLevel) -> list[Region]:
         """The regions of ``level`` that the geometry touches."""
         members, index = self._levels[level]
