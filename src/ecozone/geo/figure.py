@@ -74,13 +74,15 @@ def _anchor(geometry: shapely.Geometry) -> shapely.Geometry:
     return shapely.get_parts(geometry)[0]
 
 
-def _without_overlaps(labels: list[tuple[float, float, str]], size: int = 11) -> list[tuple[float, float, str]]:
-    """Labels in priority order (the top layer's first), dropping any that would overprint an
-    earlier one; a label that collides is nudged below its anchor once before it is dropped."""
+def _without_overlaps(labels: list[tuple[float, float, str]], width: float, size: int = 11) -> list[tuple[float, float, str]]:
+    """Labels in priority order (the top layer's first), kept inside the figure's width and
+    dropping any that would overprint an earlier one; a label that collides is nudged below its
+    anchor once before it is dropped."""
     placed: list[tuple[float, float, float, float]] = []
     kept = []
     for x, y, text in labels:
         half = len(text) * size * 0.5 + 2  # CJK glyphs are about one em wide
+        x = min(max(x, half + 2), width - half - 2)
         for dy in (0.0, size + 3.0):
             box = (x - half, y + dy - size, x + half, y + dy + 3)
             if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
@@ -127,8 +129,10 @@ def map_svg(
     legend_h = 18 * len(legend) + 8
     scale = min((width - 2 * margin) / span_x, (height - 2 * margin - legend_h) / span_y)
 
+    left = margin + (width - 2 * margin - span_x * scale) / 2  # the map centred across the figure
+
     def to_px(xy: np.ndarray) -> np.ndarray:
-        return np.column_stack([margin + (xy[:, 0] - minx) * scale, margin + (maxy - xy[:, 1]) * scale])
+        return np.column_stack([left + (xy[:, 0] - minx) * scale, margin + (maxy - xy[:, 1]) * scale])
 
     body = []
     labels = []
@@ -154,7 +158,7 @@ def map_svg(
                 f'<path d="{_path_data(g, to_px)}" fill="{fill}" fill-opacity="{s.fill_opacity}" fill-rule="evenodd" '
                 f'stroke="{s.stroke}" stroke-width="{s.stroke_width}"{dash}/>'
             )
-    body.extend(_label(x, y, text) for x, y, text in _without_overlaps(labels[::-1]))
+    body.extend(_label(x, y, text) for x, y, text in _without_overlaps(labels[::-1], width))
     if extent is not None:
         (fx0, fy0), (fx1, fy1) = to_px(np.asarray([[minx, maxy], [maxx, miny]]))
         body.append(f'<rect x="{fx0:.1f}" y="{fy0:.1f}" width="{fx1 - fx0:.1f}" height="{fy1 - fy0:.1f}" fill="none" stroke="#666" stroke-width="1"/>')
