@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import shapely
@@ -37,6 +38,8 @@ class ScreeningResult:
     snapshot: ZoningSnapshot
     result_id: str
     notes: list[str] = field(default_factory=list)
+    # Sections added by post-steps (e.g. ``offsets`` from the ledgers), merged into the JSON answer.
+    extra: dict = field(default_factory=dict)
 
     @property
     def verdict(self) -> str:
@@ -75,6 +78,7 @@ class ScreeningResult:
             "release": [r.summary() for r in self.snapshot.releases],
             "rulebook": evaluation["rulebook"],
             "notes": self.notes,
+            **self.extra,
             "demo": demo,
             "notice": DEMO_NOTICE_ZH if demo else None,
         }
@@ -91,6 +95,8 @@ def result_id_for(project: ProjectInput, snapshot: ZoningSnapshot, rulebook_dige
             "releases": list(snapshot.release_ids),
             "rulebook": rulebook_digest,
             "as_of": snapshot.as_of.isoformat(),
+            # Declared offsets change the answer, so they are part of the question (absent: old ids hold).
+            **({"offsets": project.feature["properties"]["offsets"]} if "offsets" in (project.feature.get("properties") or {}) else {}),
         },
         sort_keys=True,
         ensure_ascii=False,
@@ -98,14 +104,24 @@ def result_id_for(project: ProjectInput, snapshot: ZoningSnapshot, rulebook_dige
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
 
 
-class Screener:
-    """Screens projects against one snapshot with one rulebook and one feature catalog."""
+PostStep = Callable[[ScreeningResult], ScreeningResult]
 
-    def __init__(self, snapshot: ZoningSnapshot, rulebook: Rulebook, catalog: FeatureCatalog) -> None:
+
+class Screener:
+    """Screens projects against one snapshot with one rulebook and one feature catalog.
+
+    ``post_steps`` run on every answer after the rules: the one seam through which checks that
+    need stored state (the offset ledgers) refine the findings their rules raised.
+    """
+
+    def __init__(
+        self, snapshot: ZoningSnapshot, rulebook: Rulebook, catalog: FeatureCatalog, post_steps: Sequence[PostStep] = ()
+    ) -> None:
         self.snapshot = snapshot
         self.rulebook = rulebook
         self.catalog = catalog
         self.evaluator = Evaluator(rulebook)
+        self.post_steps = tuple(post_steps)
 
     def context(self, result: Overlay) -> SpatialContext:
         return SpatialContext(
@@ -119,7 +135,7 @@ class Screener:
         force, and combine the verdict."""
         result = located or overlay(self.snapshot, project.project.geometry)
         evaluation = self.evaluator.evaluate(project.project, self.context(result), self.snapshot.as_of)
-        return ScreeningResult(
+        answer = ScreeningResult(
             project=project,
             overlay=result,
             evaluation=evaluation,
@@ -127,6 +143,9 @@ class Screener:
             result_id=result_id_for(project, self.snapshot, self.rulebook.digest),
             notes=list(project.notes),
         )
+        for step in self.post_steps:
+            answer = step(answer)
+        return answer
 
 
 def build_catalog(features: list[ReferenceFeature]) -> FeatureCatalog:

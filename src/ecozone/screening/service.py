@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from ecozone.errors import BadInput
 from ecozone.zoning.repositories import regions as region_store
 from ecozone.screening import repository as screening_store
-from ecozone.screening.engine import Screener, ScreeningResult, build_catalog
+from ecozone.screening.engine import PostStep, Screener, ScreeningResult, build_catalog
 from ecozone.screening.project_input import ProjectInput, project_from_feature
 from ecozone.zoning.catalog import FeatureCatalog
 from ecozone.zoning.findings import Outcome
@@ -32,9 +32,12 @@ def new_screening_id(now: dt.datetime) -> str:
 class ScreeningService:
     """Builds one ``Screener`` per set of releases in force and reuses it across requests."""
 
-    def __init__(self, engine: Engine, snapshots: SnapshotCache | None = None) -> None:
+    def __init__(self, engine: Engine, snapshots: SnapshotCache | None = None, post_steps: list[PostStep] | None = None) -> None:
         self.engine = engine
         self.snapshots = snapshots or SnapshotCache(engine)
+        # Checks that refine the rules' findings from stored state (the offset ledgers); the
+        # edges that build the service (app, cli) pass them in, so screening imports no ledger.
+        self.post_steps = list(post_steps or [])
         self._catalog: FeatureCatalog | None = None
         self._screeners: dict[tuple[tuple[int, ...], dt.date], Screener] = {}
         self._rulebooks: dict[tuple[int, ...], Rulebook] = {}
@@ -62,7 +65,7 @@ class ScreeningService:
             if cached is None or cached.snapshot is not snapshot:
                 if len(self._screeners) > 16:
                     self._screeners.clear()
-                cached = Screener(snapshot, self._rulebook(snapshot), catalog)
+                cached = Screener(snapshot, self._rulebook(snapshot), catalog, self.post_steps)
                 self._screeners[key] = cached
             return cached
 
