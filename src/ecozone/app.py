@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from ecozone import __version__
 from ecozone.api.mount import mount_api
+from ecozone.ledgers.offsets import OffsetCheck
 from ecozone.logging import get_logger
 from ecozone.screening.service import ScreeningService
 from ecozone.settings import Settings, get_settings
@@ -34,7 +35,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine
     app.state.snapshots = SnapshotCache(engine)
-    app.state.screening = ScreeningService(engine, app.state.snapshots)
+    # Declared offsets are checked against the ledgers on every screening (the one post-step).
+    app.state.screening = ScreeningService(engine, app.state.snapshots, post_steps=[OffsetCheck(engine)])
     mount_api(app)
     mount_web(app)
     # The industry suggester loads jieba's dictionary (seconds); do it now, not on the first keystroke.

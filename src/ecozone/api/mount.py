@@ -17,6 +17,7 @@ from ecozone.api.routers import (
     screening,
     staff,
     staff_users,
+    supervision,
     tiles,
     zoning,
 )
@@ -25,5 +26,5 @@ from ecozone.api.routers import (
 def mount_api(app: FastAPI) -> None:
     """Add the error handlers and the API routers to ``app``."""
     install_error_handlers(app)
-    for module in (health, zoning, screening, releases, layers, tiles, ogc, indicators, monitoring, auth, staff, staff_users, public_tools):
+    for module in (health, zoning, screening, releases, layers, tiles, ogc, indicators, monitoring, supervision, auth, staff, staff_users, public_tools):
         app.include_router(module.router)

@@ -62,5 +62,6 @@ class Source:
         return {
             "code": self.code, "region_code": self.region_code, "resource": self.resource, "kind": self.kind,
             "kind_name": SOURCE_KINDS.get(self.kind, self.kind), "amount": self.amount,
+            "resource_name": RESOURCES.get(self.resource, (self.resource, ""))[0],
             "effective_on": str(self.effective_on), "document": self.document, "demo": self.demo,
         }

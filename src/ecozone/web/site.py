@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ecozone.routing.error_text import localized_text, request_language
-from ecozone.web import monitoring_pages, pwa, routes, staff, tools_pages
+from ecozone.web import monitoring_pages, pwa, routes, staff, supervision_pages, tools_pages
 from ecozone.web.deps import WEB_DIR, render, translator_for
 from ecozone.web.mapconfig import MapSettings
 
@@ -48,3 +48,4 @@ def mount_web(app: FastAPI, map_settings: MapSettings | None = None) -> None:
     app.include_router(routes.router)
     app.include_router(monitoring_pages.router)
     app.include_router(pwa.router)
+    app.include_router(supervision_pages.router)
