@@ -80,6 +80,19 @@ def db_upgrade() -> None:
     console.print(f"schema is current on {engine.url.render_as_string(hide_password=True)}")
 
 
+def _load_demo_supervision(engine, demo_dir: Path) -> None:
+    """Demonstration ledger sources and clues (示例数据), when the shipped files are there."""
+    from ecozone.ledgers.demo import load_demo_sources
+    from ecozone.screening.service import ScreeningService
+    from ecozone.supervision.demo import load_demo_clues
+
+    if (demo_dir / "ledger_sources.csv").exists():
+        console.print(f"banked {load_demo_sources(engine, demo_dir / 'ledger_sources.csv', _utc_now())} demonstration ledger sources (示例数据)")
+    if (demo_dir / "clues.geojson").exists():
+        count = load_demo_clues(engine, ScreeningService(engine), demo_dir / "clues.geojson", _utc_now())
+        console.print(f"imported {count} demonstration clues (示例数据)")
+
+
 @app.command("init")
 def init(
     demo: Annotated[bool, typer.Option(help="Also import and publish the demonstration zoning")] = True,
@@ -105,6 +118,7 @@ def init(
             console.print(f"stored {observations} demonstration indicator observations (示例数据)")
             stations, readings = bootstrap.load_demo_monitoring(engine, paths)
             console.print(f"stored {stations} demonstration monitoring stations with {readings} readings (示例数据)")
+            _load_demo_supervision(engine, paths.root / "demo")
 
     run(_init)
 
@@ -717,9 +731,15 @@ def release_tracking(
     lang: Annotated[str, typer.Option(help="zh or en")] = "zh",
 ) -> None:
     """Yearly tracking of the zoning (年度跟踪): units and areas by class, releases, use in screenings."""
+    from ecozone.supervision.summary import yearly_summary
     from ecozone.tracking.report import tracking, tracking_html, tracking_pdf
 
-    data = run(lambda: tracking(engine_from_settings(), year))
+    def _tracking() -> dict:
+        engine = engine_from_settings()
+        # The supervision summary (成果应用评估) joins the zoning's own yearly figures.
+        return {**tracking(engine, year), "supervision": yearly_summary(engine, year)}
+
+    data = run(_tracking)
     if format == ReportFormat.json:
         emit_json(data)
     elif format in (ReportFormat.html, ReportFormat.pdf):

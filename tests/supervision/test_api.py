@@ -66,6 +66,10 @@ def test_clues_over_http_to_closure_and_into_the_summary(client, shanxi_engine, 
     banned = next(r for r in summary["by_rule"] if r["rule_id"] == "SX-000-NO-NEW-CAPACITY")
     assert banned["confirmed"] >= 1 and banned["citation"]["clause"]
     assert summary["by_unit_class"]["2"]["clues"] >= 1
+    tracking = client.get("/api/v1/tracking?year=2025").json()
+    assert tracking["supervision"]["confirmed"] >= 1
+    report = client.get("/api/v1/tracking?year=2025&format=html")
+    assert "分区管控实施监管" in report.text and "严禁焦化、钢铁、水泥等新增产能项目" in report.text
 
 
 def test_staff_roles_are_required(client, shanxi_engine):

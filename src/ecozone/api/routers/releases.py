@@ -13,6 +13,7 @@ from ecozone.i18n import check_language
 from ecozone.zoning.repositories import releases as release_store
 from ecozone.zoning import releases as workflow
 from ecozone.zoning.model import Release
+from ecozone.supervision.summary import yearly_summary
 from ecozone.tracking.report import tracking, tracking_html, tracking_pdf
 
 router = APIRouter(prefix="/api/v1", tags=["releases"])
@@ -71,7 +72,8 @@ def zoning_tracking(
     lang: str = Query("zh"),
     engine=Depends(_engine),
 ):
-    data = tracking(engine, year)
+    # The supervision summary (成果应用评估) joins the zoning's own yearly figures.
+    data = {**tracking(engine, year), "supervision": yearly_summary(engine, year)}
     if format == "html":
         return HTMLResponse(tracking_html(data, check_language(lang)))
     if format == "pdf":
