@@ -1182,5 +1182,31 @@ def ledgers_draw(
     console.print(f"drawn for {result['project_name']} ({result['approval']}): " + ", ".join(d["code"] for d in result["draws"]))
 
 
+@ledgers_app.command("balance")
+def ledgers_balance(
+    region: Annotated[str, typer.Option(help="GB/T 2260 code of the province, city or county")],
+    year: Annotated[int, typer.Option(help="Balance up to 31 December of this year")],
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="table, json, html or pdf")] = ReportFormat.table,
+    out: Annotated[Path | None, typer.Option(help="Write the report here (html, pdf)")] = None,
+    lang: Annotated[str, typer.Option(help="zh or en")] = "zh",
+) -> None:
+    """Balance of a region's ledgers: banked, drawn and left per resource, sources and draws."""
+    from ecozone.ledgers.balance import balance, balance_html, balance_pdf
+
+    data = run(lambda: balance(engine_from_settings(), region, year))
+    if format == ReportFormat.json:
+        emit_json(data)
+    elif format in (ReportFormat.html, ReportFormat.pdf):
+        if out is None:
+            raise typer.BadParameter("html and pdf reports need --out PATH", param_hint="--out")
+        out.write_bytes(balance_html(data, lang).encode("utf-8") if format == ReportFormat.html else balance_pdf(data, lang))
+        console.print(f"wrote {out}")
+    else:
+        table = Table("resource", "unit", "banked", "drawn", "balance")
+        for r in data["resources"]:
+            table.add_row(r["name"], r["unit"], f"{r['banked']:,.1f}", f"{r['drawn']:,.1f}", f"{r['balance']:,.1f}")
+        console.print(table)
+
+
 if __name__ == "__main__":
     app()
