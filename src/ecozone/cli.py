@@ -558,9 +558,12 @@ app.add_typer(industries_app, name="industries")
 
 
 def _screening_service():
+    from ecozone.ledgers.offsets import OffsetCheck
     from ecozone.screening.service import ScreeningService
 
-    return ScreeningService(engine_from_settings())
+    engine = engine_from_settings()
+    # Declared offsets are checked against the ledgers on every screening (the one post-step).
+    return ScreeningService(engine, post_steps=[OffsetCheck(engine)])
 
 
 def _write_report(result, format: ReportFormat, out: Path | None, lang: str, service, screening_id: str | None) -> None:

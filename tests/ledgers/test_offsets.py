@@ -13,6 +13,7 @@ import pytest
 from ecozone.errors import BadInput, Conflict
 from ecozone.ledgers import repository
 from ecozone.ledgers.draws import add_source, draw_for_screening
+from ecozone.ledgers.offsets import OffsetCheck
 from ecozone.screening.service import ScreeningService
 
 AS_OF = dt.date(2025, 7, 1)
@@ -31,7 +32,7 @@ def heating_plant(name: str, offsets: dict | None = None) -> dict:
 
 @pytest.fixture
 def service(shanxi_engine) -> ScreeningService:
-    return ScreeningService(shanxi_engine)
+    return ScreeningService(shanxi_engine, post_steps=[OffsetCheck(shanxi_engine)])
 
 
 def bank(engine, amount: float, region: str = "140110", resource: str = "coal", effective=dt.date(2024, 9, 1)) -> str:

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from fastapi.testclient import TestClient
 
-from ecozone.api.app import create_app
+from ecozone.app import create_app
 from ecozone.auth import accounts
 from ecozone.monitoring.settings import MonitoringSettings, get_monitoring_settings
 from ecozone.settings import Settings

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from ecozone import bootstrap
-from ecozone.api.app import create_app
+from ecozone.app import create_app
 from ecozone.auth import accounts
 from ecozone.monitoring.settings import MonitoringSettings, get_monitoring_settings
 from ecozone.settings import Settings

@@ -15,7 +15,7 @@ from ecozone.i18n import Translator
 from ecozone.ledgers import repository as store
 from ecozone.ledgers.model import RESOURCES
 from ecozone.reporting.render import html_to_pdf, render_html
-from ecozone.store import regions as region_store
+from ecozone.zoning.repositories import regions as region_store
 
 TEMPLATES = Path(__file__).with_name("templates")
 MESSAGES = Path(__file__).with_name("messages")

@@ -10,9 +10,9 @@ from sqlalchemy import Engine
 from ecozone.errors import BadInput, Conflict
 from ecozone.ledgers import repository as store
 from ecozone.ledgers.model import RESOURCES, SOURCE_KINDS
-from ecozone.store import regions as region_store
-from ecozone.store import screenings as screening_store
-from ecozone.store.releases import record_audit
+from ecozone.zoning.repositories import regions as region_store
+from ecozone.screening import repository as screening_store
+from ecozone.zoning.repositories.releases import record_audit
 
 
 def add_source(

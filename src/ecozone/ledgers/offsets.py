@@ -23,7 +23,7 @@ from ecozone.errors import BadInput
 from ecozone.ledgers import repository as store
 from ecozone.ledgers.model import REQUIREMENTS, RESOURCES, Requirement, Source
 from ecozone.ledgers.settings import LedgerSettings, get_ledger_settings
-from ecozone.store import regions as region_store
+from ecozone.zoning.repositories import regions as region_store
 from ecozone.zoning.findings import Finding, Missing, Outcome, Verdict
 from ecozone.zoning.settings import RuleSettings, get_rule_settings
 
