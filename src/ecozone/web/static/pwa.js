@@ -11,8 +11,11 @@ window.ecozonePwa = (function () {
   const RECENT_KEY = 'ecozone.recentScreenings';
   const MAX_RECENT = 8;
 
+  // Registered once the page has loaded, so storing the app shell never competes with the page.
   if ('serviceWorker' in navigator) {
-    navigator.serviceWorker.register(config.root + '/sw.js', { scope: config.root + '/' }).catch(() => null);
+    const register = () => navigator.serviceWorker.register(config.root + '/sw.js', { scope: config.root + '/' }).catch(() => null);
+    if (document.readyState === 'complete') register();
+    else window.addEventListener('load', register);
   }
 
   // --- offline banner ---------------------------------------------------------------------------
