@@ -635,13 +635,22 @@ def screen_batch_command(
     as_of: AsOfOption = None,
     crs: Annotated[str | None, typer.Option(help="CRS of the input when not lon/lat")] = None,
     format: FormatOption = OutputFormat.table,
+    workers: Annotated[int | None, typer.Option(help="Screen on a local Dask cluster of this many worker processes")] = None,
+    dask: Annotated[str | None, typer.Option(help="Screen on the Dask scheduler at this address, e.g. tcp://scheduler:8786")] = None,
 ) -> None:
     """Screen many projects (e.g. all parcels of a planned park); write a table and print a summary."""
     from ecozone.screening.batch import read_batch, screen_batch, write_batch
 
     def _batch():
         features, file_crs = read_batch(file)
-        result = screen_batch(_screening_service().screener(as_of.date() if as_of else None), features, crs or file_crs)
+        screener = _screening_service().screener(as_of.date() if as_of else None)
+        if workers is None and dask is None:
+            result = screen_batch(screener, features, crs or file_crs)
+        else:
+            from ecozone.screening.distributed import dask_client, screen_batch_distributed
+
+            with dask_client(dask, workers) as client:
+                result = screen_batch_distributed(screener, features, client, crs or file_crs)
         write_batch(out, result)
         return result.summary()
 

@@ -1,4 +1,5 @@
-"""Batch screening gives the answers of screening each project alone.
+"""Batch screening gives the answers of screening each project alone, on one process or on a
+local Dask cluster of two worker processes.
 
 The batch path places all points with bulk index queries and reuses work across projects; it
 must not change a single answer. Random projects over the whole demonstration release (points,
@@ -11,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import numpy as np
 import pytest
 import shapely
 import shapely.geometry
 
 from ecozone.screening.batch import screen_batch
+from ecozone.screening.distributed import dask_client, morton_order, screen_batch_distributed
 from ecozone.screening.project_input import project_from_feature
 from ecozone.screening.service import ScreeningService
 
@@ -103,3 +106,32 @@ def test_the_full_answer_of_a_placed_point_is_the_answer_of_the_point_alone(scre
         assert screener.screen(project, overlay).to_dict() == screener.screen(project).to_dict()
         compared += 1
     assert compared > 100
+
+
+def test_morton_order_keeps_neighbours_together_and_unreadable_projects_first():
+    features = [
+        {"geometry": {"type": "Point", "coordinates": [112.0, 37.0]}},
+        {"geometry": None},
+        {"geometry": {"type": "Point", "coordinates": [114.0, 40.0]}},
+        {"geometry": {"type": "Point", "coordinates": [112.01, 37.01]}},
+    ]
+    order = morton_order(features).tolist()
+    assert order[0] == 1
+    assert abs(order.index(0) - order.index(3)) == 1
+    assert sorted(order) == [0, 1, 2, 3]
+
+
+def test_two_workers_answer_as_one_process(shanxi_sqlite):
+    screener = ScreeningService(shanxi_sqlite).screener(AS_OF)
+    province = next(r for r in screener.snapshot.regions.regions if r.level.value == "province").geometry
+    projects = random_projects(province, 600, seed=29)
+    projects[5]["properties"].pop("name")
+    alone = screen_batch(screener, projects, progress=False)
+    with dask_client(workers=2) as client:
+        spread = screen_batch_distributed(screener, projects, client, partition=150)
+    assert [r.index for r in spread.rows] == list(range(len(projects)))
+    assert spread.rows[5].name == "#6"
+    key = lambda r: (r.index, r.name, r.verdict, r.units, r.findings, r.result_id, r.error)  # noqa: E731
+    assert [key(r) for r in spread.rows] == [key(r) for r in alone.rows]
+    assert spread.summary() == alone.summary()
+    assert np.all([r.geometry is not None for r in spread.rows if not r.error])

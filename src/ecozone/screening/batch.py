@@ -137,28 +137,32 @@ def _error_row(index: int, name: str, feature: dict, message: str) -> BatchRow:
     return BatchRow(index, name, shape, error=message)
 
 
-def screen_chunk(screener: Screener, features: list[dict], crs: str | None = None, start: int = 0) -> list[BatchRow]:
-    """Screen consecutive projects (numbered from ``start``); points are placed in bulk first.
+def screen_chunk(
+    screener: Screener, features: list[dict], crs: str | None = None, start: int = 0, positions: list[int] | None = None
+) -> list[BatchRow]:
+    """Screen projects numbered from ``start`` (or at ``positions`` of the input); points are
+    placed in bulk first.
 
     The answers are those of screening each project alone: the bulk placement runs the same
     index queries for all points at once, and the evaluator reuses rule checks only where the
     project's attributes or place are the same.
     """
+    index = positions if positions is not None else range(start, start + len(features))
     rows: list[BatchRow | None] = [None] * len(features)
     parsed: list[tuple[int, str, ProjectInput]] = []
     for k, feature in enumerate(features):
-        name = str(((feature.get("properties") or {}) if isinstance(feature, dict) else {}).get("name") or f"#{start + k + 1}")
+        name = str(((feature.get("properties") or {}) if isinstance(feature, dict) else {}).get("name") or f"#{index[k] + 1}")
         try:
             parsed.append((k, name, project_from_feature(feature, crs)))
         except EcozoneError as exc:
-            rows[k] = _error_row(start + k, name, feature if isinstance(feature, dict) else {}, exc.message)
+            rows[k] = _error_row(index[k], name, feature if isinstance(feature, dict) else {}, exc.message)
     points = [(k, p) for k, _, p in parsed if p.project.geometry.geom_type == "Point"]
     located = dict(zip((k for k, _ in points), point_overlays(screener.snapshot, np.asarray([p.project.geometry for _, p in points], dtype=object)), strict=True)) if points else {}
     for k, name, project in parsed:
         try:
-            rows[k] = _row(start + k, name, screener.screen(project, located.get(k)))
+            rows[k] = _row(index[k], name, screener.screen(project, located.get(k)))
         except EcozoneError as exc:
-            rows[k] = _error_row(start + k, name, features[k], exc.message)
+            rows[k] = _error_row(index[k], name, features[k], exc.message)
     return rows  # type: ignore[return-value]
 
 
