@@ -14,6 +14,7 @@ from ecozone.errors import BadInput, Conflict
 from ecozone.ledgers import repository
 from ecozone.ledgers.draws import add_source, draw_for_screening
 from ecozone.ledgers.offsets import OffsetCheck
+from ecozone.screening.report import render_report_html
 from ecozone.screening.service import ScreeningService
 
 AS_OF = dt.date(2025, 7, 1)
@@ -67,6 +68,9 @@ def test_a_sufficient_source_gives_restricted_with_the_draw_then_refuses_a_secon
     assert section["sufficient"] and section["required"] == pytest.approx(36000) and section["draw"] == [code]
     coal = next(f for f in answer["findings"] if f["rule_id"] == "SX-000-COAL-SUBSTITUTION")
     assert coal["outcome"] == "applies" and code in coal["reason"] and coal["citation"]["clause"]
+
+    report = render_report_html(result)
+    assert "替代来源（台账核对）" in report and code in report and "批准后由台账划转" in report
 
     drawn = draw_for_screening(shanxi_engine, screening_id, "并审批〔2025〕1号", "approver", NOW)
     assert drawn["draws"] == [{"code": code, "resource": "coal", "amount": 40000.0}]

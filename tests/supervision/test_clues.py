@@ -9,6 +9,8 @@ import pytest
 import shapely
 
 from ecozone.errors import BadInput
+from ecozone.geo.crs import STORAGE_CRS
+from ecozone.geo.io import write_vector
 from ecozone.supervision import repository
 from ecozone.supervision.clue_input import read_clue_file
 from ecozone.supervision.clues import import_clues
@@ -79,6 +81,17 @@ def test_csv_points_and_wkt_polygons(shanxi_engine, service, settings, tmp_path)
     assert [r["ref"] for r in rows] == ["P-1", "P-2"]
     assert rows[0]["verdict"] == "prohibited" and rows[0]["source_name"] == "排污许可清单"
     assert rows[1]["units"] and rows[1]["industry"] == "C3391"
+
+
+def test_geopackage_polygons_and_points(shanxi_engine, service, settings, tmp_path):
+    path = tmp_path / "drone.gpkg"
+    geometries = [shapely.box(112.575, 37.78, 112.58, 37.785), shapely.Point(112.48, 37.80)]
+    columns = {"id": ["G-1", "G-2"], "change_class": ["construction", "industrial"], "industry": ["", "C2521"],
+               "observed": ["2025-06-01", "2025-06-02"]}
+    write_vector(path, geometries, columns, STORAGE_CRS, layer="clues")
+    rows = import_clues(shanxi_engine, service, settings, read_clue_file(path), "drone", "tester", NOW)
+    assert [r["ref"] for r in rows] == ["G-1", "G-2"]
+    assert rows[0]["units"] == ["ZH14010520001"] and rows[1]["verdict"] == "prohibited"
 
 
 @pytest.mark.parametrize(
