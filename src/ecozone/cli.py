@@ -602,6 +602,13 @@ def print_screening(data: dict, screening_id: str | None) -> None:
     for f in data["findings"]:
         findings.add_row(f["rule_id"], f["effect"], f["outcome"], f["reason"], f"{f['citation']['section']} “{f['citation']['clause']}”")
     console.print(findings)
+    for deciding, title in ((True, "questions deciding a prohibition"), (False, "questions refining obligations")):
+        questions = [q for q in data.get("questions", []) if q["decides_prohibition"] is deciding]
+        if questions:
+            table = Table(title, "if the answer is → verdict", show_lines=True)
+            for q in questions:
+                table.add_row(q["label"], "；".join(f"{a['answer']} → {a['verdict_name']}" for a in q["answers"]))
+            console.print(table)
 
 
 @app.command("screen")

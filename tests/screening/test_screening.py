@@ -134,3 +134,16 @@ def test_a_geopackage_outline_in_a_projected_crs_is_read_and_converted(service, 
     assert shapely.equals_exact(project.project.geometry, FENHE_SQUARE, tolerance=1e-7)
     result = service.screener().screen(project)
     assert result.verdict == "prohibited" and result.to_dict()["project"]["name"] == "园区地块"
+
+
+def test_stored_findings_of_before_the_possibly_prohibited_tier_still_give_their_verdict():
+    from ecozone.screening.service import verdict_of
+
+    old = [  # as stored before findings carried their own verdict
+        {"rule_id": "A", "effect": "restrict", "outcome": "applies"},
+        {"rule_id": "B", "effect": "prohibit", "outcome": "review"},
+    ]
+    assert verdict_of(old) == "possibly_prohibited"
+    assert verdict_of(old[:1]) == "restricted"
+    assert verdict_of([{"rule_id": "C", "effect": "require", "outcome": "review"}]) == "review"
+    assert verdict_of([]) == "compliant"

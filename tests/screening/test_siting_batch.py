@@ -60,8 +60,17 @@ def client(shanxi_engine):
 def test_siting_api_returns_geojson_by_verdict(client):
     body = client.post("/api/v1/siting", json={"industry": "C2521", "region": "140110"}).json()
     assert body["type"] == "FeatureCollection" and body["region"]["code"] == "140110"
-    assert {f["properties"]["verdict"] for f in body["features"]} <= {"prohibited", "restricted", "review", "compliant"}
+    verdicts = {"prohibited", "possibly_prohibited", "restricted", "review", "compliant"}
+    assert {f["properties"]["verdict"] for f in body["features"]} <= verdicts
     assert body["summary"]["prohibited"] > 0
+    # Each area that is not compliant names the rules that make it so …
+    for feature in body["features"]:
+        assert (feature["properties"]["verdict"] == "compliant") == (not feature["properties"]["rules"])
+    # … and a rule that holds everywhere whatever the place is listed once, not painted on the map.
+    everywhere = {f["rule_id"] for f in body["everywhere"]["findings"]}
+    painted = {r for f in body["features"] for r in f["properties"]["rules"]}
+    assert everywhere.isdisjoint(painted)
+    assert body["everywhere"]["verdict"] in verdicts
     assert client.post("/api/v1/siting", json={"industry": "C2521", "region": "999999"}).status_code == 422
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 import shapely
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pyproj import Geod
 
 from ecozone.errors import BadInput
@@ -36,11 +38,7 @@ rules:
 
 
 def _rule(rule_id: str, body: str, effect: str = "prohibit") -> str:
-    obligation = (
-        ""
-        if effect in ("prohibit", "encourage")
-        else "    obligation: 按不低于{taiyuan_1plus30_offset_ratio}倍替代。\n"
-    )
+    obligation = "" if effect in ("prohibit", "encourage") else "    obligation: 按不低于{taiyuan_1plus30_offset_ratio}倍替代。\n"
     return (
         f"  - id: {rule_id}\n    title: {rule_id}\n    dimension: spatial_layout\n    effect: {effect}\n"
         f"{obligation}    applies: 适用。\n    not_applies: 不适用。\n"
@@ -95,9 +93,7 @@ PROVINCE_RULES = (
 FUTURE_RULE = _rule(
     "TT-003-FUTURE", '    valid_from: 2030-01-01\n    where: [{anywhere: true}]\n    who: {industries: ["3011"]}\n'
 )
-COUNTY_RULE = _rule(
-    "TT-003-COUNTY-ONLY", '    where: [{anywhere: true}]\n    who: {industries: ["3011"]}\n', "restrict"
-)
+COUNTY_RULE = _rule("TT-003-COUNTY-ONLY", '    where: [{anywhere: true}]\n    who: {industries: ["3011"]}\n', "restrict")
 
 
 @pytest.fixture(scope="module")
@@ -182,17 +178,13 @@ def test_band_from_a_setting_follows_the_environment(rules_dir: Path, monkeypatc
     assert _evaluate(narrowed, 700.0, industry="2521", nature="new").finding("TT-003-BAND-SETTING") is None
 
 
-def test_obligation_text_takes_the_setting(
-    rules_dir: Path, monkeypatch: pytest.MonkeyPatch, evaluator: Evaluator
-) -> None:
+def test_obligation_text_takes_the_setting(rules_dir: Path, monkeypatch: pytest.MonkeyPatch, evaluator: Evaluator) -> None:
     finding = _evaluate(evaluator, industry="4411", attributes={"capacity_mw": 200}).finding("TT-003-NEEDS-ATTRIBUTE")
     assert finding.obligation == "按不低于2倍替代。"
     monkeypatch.setenv("ECOZONE_RULES_TAIYUAN_1PLUS30_OFFSET_RATIO", "1.5")
     stricter = Evaluator(load_rulebook(rules_dir), RuleSettings())
     assert (
-        _evaluate(stricter, industry="4411", attributes={"capacity_mw": 200})
-        .finding("TT-003-NEEDS-ATTRIBUTE")
-        .obligation
+        _evaluate(stricter, industry="4411", attributes={"capacity_mw": 200}).finding("TT-003-NEEDS-ATTRIBUTE").obligation
         == "按不低于1.5倍替代。"
     )
 
@@ -209,9 +201,7 @@ def test_missing_attribute_yields_review_naming_it(evaluator: Evaluator) -> None
 
 
 def test_attribute_given_decides(evaluator: Evaluator) -> None:
-    assert (
-        _evaluate(evaluator, industry="4411", attributes={"capacity_mw": 300}).finding("TT-003-NEEDS-ATTRIBUTE") is None
-    )
+    assert _evaluate(evaluator, industry="4411", attributes={"capacity_mw": 300}).finding("TT-003-NEEDS-ATTRIBUTE") is None
     finding = _evaluate(evaluator, industry="4411", attributes={"capacity_mw": 299}).finding("TT-003-NEEDS-ATTRIBUTE")
     assert finding.outcome is Outcome.APPLIES and "发电机组单机容量：299MW，满足“小于300MW”" in finding.reason
 
@@ -257,9 +247,7 @@ def test_attribute_defaults_by_nature(evaluator: Evaluator) -> None:
     rebuild = _evaluate(evaluator, industry="3120", nature="rebuild").finding("TT-003-CAPACITY")
     assert rebuild.outcome is Outcome.REVIEW and rebuild.missing[0].field == "attributes.adds_capacity"
     assert (
-        _evaluate(evaluator, industry="3120", nature="new", attributes={"adds_capacity": False}).finding(
-            "TT-003-CAPACITY"
-        )
+        _evaluate(evaluator, industry="3120", nature="new", attributes={"adds_capacity": False}).finding("TT-003-CAPACITY")
         is None
     )
 
@@ -274,9 +262,7 @@ def test_units_missing_from_the_context_yield_review(evaluator: Evaluator) -> No
     )
     assert hit.outcome is Outcome.APPLIES and "ZH14040510001" in hit.reason and "ZH14040510002" not in hit.reason
     assert (
-        _evaluate(evaluator, context=_context(units=[water]), industry="3911", nature="new").finding(
-            "TT-003-PRIORITY-UNIT"
-        )
+        _evaluate(evaluator, context=_context(units=[water]), industry="3911", nature="new").finding("TT-003-PRIORITY-UNIT")
         is None
     )
 
@@ -305,16 +291,37 @@ def test_encourage_never_asks_for_review(evaluator: Evaluator) -> None:
 # --- verdict, jurisdiction, dates ------------------------------------------------------------
 
 
-def test_verdict_order_prohibited_restricted_review_compliant(evaluator: Evaluator) -> None:
-    # prohibited (band) beats restricted (county rule) and review (missing feature)
+def test_verdict_order_prohibited_possibly_prohibited_restricted_review_compliant(evaluator: Evaluator) -> None:
+    # prohibited (band) beats restricted (county rule) and an undecided prohibition (missing feature)
     both = _evaluate(evaluator, 500.0, context=_context(regions=[PROVINCE, TUNLIU]), industry="3011", nature="new")
     assert {f.rule.id for f in both.findings} >= {"TT-003-BAND-1KM", "TT-003-COUNTY-ONLY", "TT-003-MISSING-FEATURE"}
     assert both.verdict is Verdict.PROHIBITED
-    restricted = _evaluate(evaluator, context=_context(regions=[PROVINCE, TUNLIU]), industry="3011", nature="new")
-    assert restricted.verdict is Verdict.RESTRICTED
-    assert _evaluate(evaluator, industry="3011", nature="new").verdict is Verdict.REVIEW
+    # An undecided prohibition is never hidden behind an obligation that applies.
+    undecided = _evaluate(evaluator, context=_context(regions=[PROVINCE, TUNLIU]), industry="3011", nature="new")
+    assert undecided.finding("TT-003-COUNTY-ONLY").outcome is Outcome.APPLIES
+    assert undecided.verdict is Verdict.POSSIBLY_PROHIBITED
+    assert _evaluate(evaluator, industry="3011", nature="new").verdict is Verdict.POSSIBLY_PROHIBITED
+    assert _evaluate(evaluator, industry="4411").verdict is Verdict.REVIEW  # an undecided restriction only
     assert _evaluate(evaluator, industry="4412", nature="new").verdict is Verdict.RESTRICTED  # require
     assert _evaluate(evaluator, industry="4610", nature="new").verdict is Verdict.COMPLIANT
+
+
+def test_questions_deciding_a_prohibition_come_first_with_the_verdict_under_each_answer(evaluator: Evaluator) -> None:
+    evaluation = _evaluate(evaluator, context=_context(regions=[PROVINCE, TUNLIU]), industry="3011", nature="new")
+    first = evaluation.questions[0]
+    assert first.decides_prohibition and first.key == "reference_features:zone:nowhere"
+    assert {a.value: a.verdict for a in first.answers} == {True: Verdict.PROHIBITED, False: Verdict.RESTRICTED}
+    # A restriction waiting for a number: the answers fall on either side of the rule's threshold.
+    capacity = _evaluate(evaluator, industry="4411").questions
+    question = next(q for q in capacity if q.field == "attributes.capacity_mw")
+    assert not question.decides_prohibition
+    by_label = {a.label: a.verdict for a in question.answers}
+    assert by_label["小于300MW"] is Verdict.RESTRICTED and by_label["等于300MW"] is Verdict.COMPLIANT
+
+
+def test_no_questions_when_everything_is_decided(evaluator: Evaluator) -> None:
+    evaluation = _evaluate(evaluator, industry="4610", nature="new")
+    assert evaluation.questions == ()
 
 
 def test_rules_of_another_jurisdiction_are_not_considered(evaluator: Evaluator) -> None:
@@ -356,9 +363,7 @@ def _feature(**properties) -> dict:
 
 def test_project_from_a_geojson_feature() -> None:
     project = Project.from_feature(
-        _feature(
-            name="焦化项目", industry="C2521", nature="new", attributes={"kinds": ["独立焦化"], "capacity_mw": 350}
-        )
+        _feature(name="焦化项目", industry="C2521", nature="new", attributes={"kinds": ["独立焦化"], "capacity_mw": 350})
     )
     assert project.industry == "2521" and project.kinds == ("standalone_coking",)
     assert project.attributes["capacity_mw"] == 350.0 and project.name == "焦化项目"
@@ -390,11 +395,52 @@ def test_unknown_attribute_suggests_the_near_name() -> None:
 
 def test_bad_geometry_is_refused() -> None:
     with pytest.raises(BadInput) as info:
-        Project.from_feature(
-            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [212.5, 36.5]}, "properties": {}}
-        )
+        Project.from_feature({"type": "Feature", "geometry": {"type": "Point", "coordinates": [212.5, 36.5]}, "properties": {}})
     assert info.value.detail["field"] == "lon"
     with pytest.raises(BadInput, match="geometry"):
         Project.from_feature({"type": "Feature", "geometry": {"type": "Polygon"}, "properties": {}})
     with pytest.raises(BadInput, match="GeoJSON Feature"):
         Project.from_feature({"type": "Point", "coordinates": [112.5, 36.5]})
+
+
+# --- the verdict is never milder than what is still open (property) ---------------------------
+
+_INDUSTRIES = ["3011", "3911", "2521", "4411", "4412", "3120", "3912", "4790", "4416", "4610", "25", "44", None]
+_NATURES = ["new", "expand", "rebuild", "relocate", "upgrade", None]
+_ATTRIBUTES = st.fixed_dictionaries(
+    {},
+    optional={
+        "capacity_mw": st.floats(0, 1000),
+        "adds_capacity": st.booleans(),
+        "in_park": st.booleans(),
+        "government_invested": st.booleans(),
+        "public_building": st.booleans(),
+        "kinds": st.lists(st.sampled_from(["standalone_coking", "electroplating", "soil_polluting"]), max_size=2),
+    },
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    industry=st.sampled_from(_INDUSTRIES),
+    nature=st.sampled_from(_NATURES),
+    attributes=_ATTRIBUTES,
+    metres=st.sampled_from([0.0, 500.0, 999.0, 1500.0, 5000.0]),
+    county=st.booleans(),
+)
+def test_verdict_is_never_milder_than_any_findings_worst_open_outcome(
+    evaluator: Evaluator, industry, nature, attributes, metres, county
+) -> None:
+    regions = [PROVINCE, TUNLIU] if county else [PROVINCE]
+    evaluation = _evaluate(
+        evaluator, metres, context=_context(regions=regions), industry=industry, nature=nature, attributes=attributes
+    )
+    for finding in evaluation.findings:
+        assert evaluation.verdict.severity >= finding.worst_open.severity, finding.rule.id
+    # Every question that decides a prohibition is asked before any that only refines obligations.
+    flags = [q.decides_prohibition for q in evaluation.questions]
+    assert flags == sorted(flags, reverse=True)
+    undecided_bans = [f for f in evaluation.findings if f.worst_open is Verdict.POSSIBLY_PROHIBITED]
+    if undecided_bans and evaluation.verdict is not Verdict.PROHIBITED:
+        assert evaluation.verdict is Verdict.POSSIBLY_PROHIBITED
+        assert any(q.decides_prohibition for q in evaluation.questions)

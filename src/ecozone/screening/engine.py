@@ -19,13 +19,11 @@ from ecozone.screening.overlay import Overlay, overlay
 from ecozone.screening.project_input import ProjectInput
 from ecozone.zoning.catalog import FeatureCatalog, RegionHit, SpatialContext, UnitHit
 from ecozone.zoning.evaluator import Evaluator
-from ecozone.zoning.findings import Evaluation
+from ecozone.zoning.findings import VERDICT_NAMES_ZH, Evaluation
 from ecozone.zoning.industries import describe_industry
 from ecozone.zoning.inforce import ZoningSnapshot
 from ecozone.zoning.lookup import DEMO_NOTICE_ZH
 from ecozone.zoning.rules import Rulebook
-
-VERDICT_NAMES_ZH = {"prohibited": "禁止", "restricted": "限制", "review": "需进一步审查", "compliant": "符合"}
 
 
 @dataclass
@@ -75,6 +73,7 @@ class ScreeningResult:
             "findings": evaluation["findings"],
             "obligations": evaluation["obligations"],
             "not_applicable": evaluation["not_applicable"],
+            "questions": evaluation["questions"],
             "release": [r.summary() for r in self.snapshot.releases],
             "rulebook": evaluation["rulebook"],
             "notes": self.notes,
@@ -130,11 +129,12 @@ class Screener:
             catalog=self.catalog,
         )
 
-    def screen(self, project: ProjectInput, located: Overlay | None = None) -> ScreeningResult:
+    def screen(self, project: ProjectInput, located: Overlay | None = None, questions: bool = True) -> ScreeningResult:
         """Overlay the project (unless ``located`` already is its overlay), evaluate every rule in
-        force, and combine the verdict."""
+        force, and combine the verdict; with ``questions``, also what to ask and what the verdict
+        becomes under each answer."""
         result = located or overlay(self.snapshot, project.project.geometry)
-        evaluation = self.evaluator.evaluate(project.project, self.context(result), self.snapshot.as_of)
+        evaluation = self.evaluator.evaluate(project.project, self.context(result), self.snapshot.as_of, questions)
         answer = ScreeningResult(
             project=project,
             overlay=result,
@@ -151,4 +151,3 @@ class Screener:
 def build_catalog(features: list[ReferenceFeature]) -> FeatureCatalog:
     """The feature catalog (projected and indexed once) that distances are measured against."""
     return FeatureCatalog(features)
-

@@ -15,13 +15,10 @@ from ecozone.screening import repository as screening_store
 from ecozone.screening.engine import PostStep, Screener, ScreeningResult, build_catalog
 from ecozone.screening.project_input import ProjectInput, project_from_feature
 from ecozone.zoning.catalog import FeatureCatalog
-from ecozone.zoning.findings import Outcome
+from ecozone.zoning.findings import verdict_of_findings
 from ecozone.zoning.inforce import SnapshotCache, ZoningSnapshot, load_snapshot_of
 from ecozone.zoning.rule_files import build_rulebook
 from ecozone.zoning.rules import Rulebook
-
-VERDICT_ORDER = ("prohibited", "restricted", "review", "compliant")
-EFFECT_VERDICT = {"prohibit": "prohibited", "restrict": "restricted", "require": "restricted"}
 
 
 def new_screening_id(now: dt.datetime) -> str:
@@ -145,11 +142,9 @@ class ScreeningService:
 
 
 def verdict_of(findings: list[dict]) -> str:
-    """The combined verdict of findings (prohibited > restricted > review > compliant)."""
-    verdicts = [
-        "review" if f["outcome"] == Outcome.REVIEW.value else EFFECT_VERDICT.get(f["effect"], "compliant") for f in findings
-    ]
-    return min(verdicts, key=VERDICT_ORDER.index, default="compliant")
+    """The combined verdict of stored findings: the worst outcome none of them rules out
+    (prohibited > possibly_prohibited > restricted > review > compliant)."""
+    return verdict_of_findings(findings).value
 
 
 def with_overrides(stored: screening_store.StoredScreening, overrides: list[screening_store.Override]) -> dict:

@@ -4,12 +4,17 @@ attributes would be compliant, restricted, prohibited or need review; and route 
 The region is cut into pieces inside which every rule decides the same way: the units in force
 (each rule on unit classes or codes holds on a whole unit) further split by the distance bands
 and zones of the rules that apply to features. Each piece is then screened at an interior point
-and pieces are merged by verdict. Metric work (bands, areas) in a projected CRS.
+and pieces are merged by verdict and by the rules that decide it, so each area says why.
+
+Rules that hold everywhere in the region whatever the place (``anywhere`` rules of a jurisdiction
+covering the whole region: bans or obligations on the industry or attributes alone) are listed
+once beside the map (``everywhere``) rather than painted over all of it; the map shows what
+the place adds. Metric work (bands, areas) in a projected CRS.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
@@ -18,18 +23,22 @@ import shapely.geometry
 from ecozone.errors import BadInput
 from ecozone.geo.metric import from_metric, metric_crs_for, to_metric
 from ecozone.geo.regions import Region
-from ecozone.screening.engine import VERDICT_NAMES_ZH, Screener
+from ecozone.screening.engine import Screener
 from ecozone.screening.project_input import ProjectInput
+from ecozone.zoning.findings import VERDICT_NAMES_ZH, VERDICT_ORDER, combine_verdict, verdict_of_findings
 from ecozone.zoning.model import UnitClass
 from ecozone.zoning.project import make_project
+from ecozone.zoning.rules import Rule, region_prefix
 
-VERDICTS = ("prohibited", "restricted", "review", "compliant")
+VERDICTS = tuple(v.value for v in VERDICT_ORDER)
 # Slivers below this area (m²) come from cutting along shared edges; they are dropped.
 SLIVER_M2 = 1.0
 
 
 @dataclass
 class SitingArea:
+    """Where the place gives one verdict; ``rules`` are the rules that make it so."""
+
     verdict: str
     geometry: shapely.Geometry
     area_m2: float
@@ -41,6 +50,12 @@ class SitingResult:
     region: Region
     areas: list[SitingArea]
     screener: Screener
+    everywhere: list[dict] = field(default_factory=list)
+
+    @property
+    def everywhere_verdict(self) -> str:
+        """The verdict the place-independent rules alone give anywhere in the region."""
+        return verdict_of_findings(self.everywhere).value
 
     def summary(self) -> dict[str, float]:
         totals = dict.fromkeys(VERDICTS, 0.0)
@@ -66,6 +81,11 @@ class SitingResult:
                 for a in self.areas
             ],
             "summary": self.summary(),
+            "everywhere": {
+                "verdict": self.everywhere_verdict,
+                "verdict_name": VERDICT_NAMES_ZH[self.everywhere_verdict],
+                "findings": self.everywhere,
+            },
             "region": self.region.summary(),
             "release": [r.summary() for r in snapshot.releases],
             "as_of": snapshot.as_of.isoformat(),
@@ -130,8 +150,8 @@ def site(screener: Screener, region: Region, industry: str, nature: str = "new",
     crs = metric_crs_for(region.geometry)
     polygons = [p for piece in pieces for p in _polygonal(piece)]
     areas = shapely.area(to_metric(np.asarray(polygons, dtype=object), crs))
-    by_verdict: dict[str, list[shapely.Geometry]] = {v: [] for v in VERDICTS}
-    rules_by_verdict: dict[str, set[str]] = {v: set() for v in VERDICTS}
+    by_reason: dict[tuple[str, tuple[str, ...]], list[shapely.Geometry]] = {}
+    everywhere: dict[str, dict] = {}
     for polygon, area in zip(polygons, areas, strict=True):
         if area < SLIVER_M2:
             continue
@@ -141,15 +161,23 @@ def site(screener: Screener, region: Region, industry: str, nature: str = "new",
             feature={},
             source_crs="EPSG:4490",
         )
-        result = screener.screen(project)
-        by_verdict[result.verdict].append(polygon)
-        rules_by_verdict[result.verdict].update(f.rule.id for f in result.evaluation.findings)
+        findings = screener.screen(project, questions=False).evaluation.findings
+        placed = [f for f in findings if not _place_independent(f.rule, f.rule_file.jurisdiction, region.code)]
+        everywhere.update({f.rule.id: f.to_dict() for f in findings if f not in placed})
+        verdict = combine_verdict(placed)
+        deciding = tuple(sorted(f.rule.id for f in placed if f.worst_open is verdict))
+        by_reason.setdefault((verdict.value, deciding), []).append(polygon)
     merged = []
-    for verdict in VERDICTS:
-        if by_verdict[verdict]:
-            geometry = shapely.union_all(by_verdict[verdict])
-            merged.append(SitingArea(verdict, geometry, float(shapely.area(to_metric(geometry, crs))), sorted(rules_by_verdict[verdict])))
-    return SitingResult(region=region, areas=merged, screener=screener)
+    for (verdict, rules), geometries in sorted(by_reason.items(), key=lambda item: (VERDICTS.index(item[0][0]), item[0][1])):
+        geometry = shapely.union_all(geometries)
+        merged.append(SitingArea(verdict, geometry, float(shapely.area(to_metric(geometry, crs))), list(rules)))
+    return SitingResult(region=region, areas=merged, screener=screener, everywhere=list(everywhere.values()))
+
+
+def _place_independent(rule: Rule, jurisdiction: str, region_code: str) -> bool:
+    """Whether a rule holds the same anywhere in the region: no place but ``anywhere``, in a
+    jurisdiction that covers the whole region."""
+    return all(place.anywhere for place in rule.where) and region_code.startswith(region_prefix(jurisdiction))
 
 
 def compare_routes(screener: Screener, routes: list[ProjectInput]) -> list[dict]:
@@ -157,7 +185,9 @@ def compare_routes(screener: Screener, routes: list[ProjectInput]) -> list[dict]
     rows = []
     for route in routes:
         if shapely.get_dimensions(route.project.geometry) != 1:
-            raise BadInput(f"route {route.project.name or '?'} is not a line", field="geometry", value=route.project.geometry.geom_type)
+            raise BadInput(
+                f"route {route.project.name or '?'} is not a line", field="geometry", value=route.project.geometry.geom_type
+            )
         result = screener.screen(route)
         by_class = {c.name_zh: 0.0 for c in UnitClass}
         for overlap in result.overlay.units:

@@ -146,7 +146,7 @@ screenings = Table(
     Column("as_of", Date, nullable=False),
     Column("project_name", String(256), nullable=False, default=""),
     Column("industry", String(16), nullable=True),
-    Column("verdict", String(16), nullable=False, index=True),
+    Column("verdict", String(32), nullable=False, index=True),
     Column("release_ids", JSON, nullable=False),
     Column("unit_classes", JSON, nullable=False, default=list, comment="classes of the units hit"),
     Column("input", JSON, nullable=False, comment="the project Feature as given"),

@@ -23,6 +23,7 @@ from ecozone.zoning.rules import Nature
 # Verdict colours on the screening answer and the siting map, most to least severe.
 VERDICT_STYLES: dict[str, dict] = {
     "prohibited": {"color": "#b71c1c", "fillColor": "#e53935"},
+    "possibly_prohibited": {"color": "#6a1b9a", "fillColor": "#ab47bc"},
     "restricted": {"color": "#e65100", "fillColor": "#fb8c00"},
     "review": {"color": "#9e7700", "fillColor": "#fdd835"},
     "compliant": {"color": "#1b5e20", "fillColor": "#43a047"},

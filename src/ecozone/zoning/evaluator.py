@@ -8,6 +8,8 @@ apply, or cannot be decided because the project left out an attribute (or the ca
 feature) — then it yields ``review`` naming what is missing, never a silent pass.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -31,19 +33,27 @@ from ecozone.zoning.checks import (
     selection_names,
     show,
 )
-from ecozone.zoning.findings import Evaluation, Finding, Missing, NotApplicable, Outcome, combine_verdict
+from ecozone.zoning.findings import Evaluation, Finding, Missing, NotApplicable, Outcome, Verdict, combine_verdict
 from ecozone.zoning.project import Project
 from ecozone.zoning.project_vocabulary import Vocabulary, load_vocabulary
+from ecozone.zoning.questions import Question, ask
 from ecozone.zoning.rules import Condition, Effect, Place, Rule, Rulebook, RuleFile, SettingRef, Who
 from ecozone.zoning.settings import RuleSettings, get_rule_settings
 
 
 class _Situation:
-    """One evaluation's project and context, with the metric work done at most once."""
+    """One evaluation's project and context, with the metric work done at most once.
 
-    def __init__(self, project: Project, context: SpatialContext, limits: Mapping[int, float]) -> None:
+    ``assume`` decides undecided checks by the key of what they miss (True: the check holds);
+    it is how the questions are answered hypothetically. Variants share the distances.
+    """
+
+    def __init__(
+        self, project: Project, context: SpatialContext, limits: Mapping[int, float], assume: Mapping[str, bool] | None = None
+    ) -> None:
         self.project = project
         self.context = context
+        self.assume = assume or {}
         self._limits = limits
         self._near: dict[int, float] | None = None
 
@@ -53,6 +63,19 @@ class _Situation:
             probe = self.context.catalog.measure(self.project.geometry)
             self._near = self.context.catalog.near(probe, self._limits)
         return self._near
+
+    def variant(self, project: Project, assume: Mapping[str, bool]) -> _Situation:
+        """The same place with other project fields or decided checks (distances reused)."""
+        other = _Situation(project, self.context, self._limits, assume)
+        other._near = self.near()
+        return other
+
+    def decide(self, check: Check) -> Check:
+        """An undecided leaf check whose missing item is assumed answered becomes decided."""
+        if check.state is not None or len(check.missing) != 1 or check.missing[0].key not in self.assume:
+            return check
+        holds = self.assume[check.missing[0].key]
+        return Check(holds, (*check.reasons, f"（假设{'是' if holds else '否'}）"))
 
 
 # --- the evaluator ---------------------------------------------------------------------------
@@ -90,19 +113,31 @@ class Evaluator:
     def _value(self, value: Any) -> Any:
         return getattr(self.settings, value.setting) if isinstance(value, SettingRef) else value
 
-    def evaluate(self, project: Project, context: SpatialContext, as_of: dt.date | None = None) -> Evaluation:
-        """Every rule in force on ``as_of`` (default today) that applies or needs review, and the verdict."""
-        as_of = as_of or dt.date.today()
+    def evaluate(self, project: Project, context: SpatialContext, as_of: dt.date, questions: bool = True) -> Evaluation:
+        """Every rule in force on ``as_of`` that applies or needs review, the verdict, and (unless
+        ``questions`` is False) what to ask and what the verdict becomes under each answer."""
         situation = _Situation(project, context, self._limits_for(context.catalog))
+        findings, skipped = self._run(situation, as_of)
+        asked: tuple[Question, ...] = ()
+        if questions:
+
+            def verdict_under(variant: Project, assume: Mapping[str, bool]) -> Verdict:
+                return combine_verdict(self._run(situation.variant(variant, assume), as_of)[0])
+
+            asked = ask(findings, project, self.vocabulary, self._value, verdict_under)
+        verdict = combine_verdict(findings)
+        return Evaluation(verdict, tuple(findings), tuple(skipped), as_of, self.rulebook.summary(), asked)
+
+    def _run(self, situation: _Situation, as_of: dt.date) -> tuple[list[Finding], list[NotApplicable]]:
         findings: list[Finding] = []
         skipped: list[NotApplicable] = []
         for rule_file in self.rulebook.files:
-            if rule_file.jurisdiction not in context.region_codes:
+            if rule_file.jurisdiction not in situation.context.region_codes:
                 continue
             for rule in rule_file.rules:
                 if rule.in_force(as_of):
                     self._assess(rule, rule_file, situation, findings, skipped)
-        return Evaluation(combine_verdict(findings), tuple(findings), tuple(skipped), as_of, self.rulebook.summary())
+        return findings, skipped
 
     def _assess(self, rule: Rule, rule_file: RuleFile, situation: _Situation, findings: list, skipped: list) -> None:
         checks: list[tuple[int, Check]] = []
@@ -126,57 +161,73 @@ class Evaluator:
         """The checks of a rule, cheapest first (spatial work last), each with its place in the reason."""
         project = situation.project
         return [
-            (3, lambda: check_nature(rule.natures, project)),
-            (1, lambda: self._check_who(rule.who, project)),
-            (2, lambda: self._check_conditions(rule.conditions, project)),
+            (3, lambda: situation.decide(check_nature(rule.natures, project))),
+            (1, lambda: self._check_who(rule.who, situation)),
+            (2, lambda: self._check_conditions(rule.conditions, situation)),
             (0, lambda: self._check_where(rule.where, situation)),
         ]
 
     # -- who ----------------------------------------------------------------------------------
 
-    def _check_who(self, who: Who, project: Project) -> Check:
+    def _check_who(self, who: Who, situation: _Situation) -> Check:
         if who.everyone:
             return Check(True)
+        project = situation.project
         checks = []
         if who.industries:
-            checks.append(check_industries(who.industries, project))
-        checks += [self._check_kind(kind, project) for kind in who.kinds]
+            checks.append(situation.decide(check_industries(who.industries, project)))
+        checks += [situation.decide(self._check_kind(kind, project)) for kind in who.kinds]
         return any_of(checks, "项目不属于规则所列行业或项目类型")
 
     def _check_kind(self, kind: str, project: Project) -> Check:
-        spec = self.vocabulary.kinds[kind]
+        """Declared, implied by the industry, or implied by another kind (kind_implications.yaml)."""
+        vocabulary = self.vocabulary
+        spec = vocabulary.kinds[kind]
+        sources = vocabulary.sources_of(kind)
         declared = project.kinds
-        if declared is not None and kind in declared:
-            return Check(True, (f"申报项目类型为{spec.name}",))
-        implied = [industry_state(project.industry, code) for code in spec.implied_by]
-        if True in implied:
-            return Check(True, (f"行业{industry_label(project.industry)}属于{spec.name}",))
+        for source in sources:
+            if declared is not None and source in declared:
+                return Check(True, (f"申报项目类型为{vocabulary.kinds[source].name}{self._via(source, kind)}",))
+        for source in sources:
+            codes = vocabulary.kinds[source].implied_by
+            if any(industry_state(project.industry, code) is True for code in codes):
+                industry = industry_label(project.industry)
+                return Check(True, (f"行业{industry}属于{vocabulary.kinds[source].name}{self._via(source, kind)}",))
         if declared is not None:
             return Check(False, (f"申报的项目类型不含{spec.name}",))
-        possible = [industry_state(project.industry, code) for code in spec.possible_in]
+        implied = [industry_state(project.industry, c) for s in sources for c in vocabulary.kinds[s].implied_by]
+        possible = [industry_state(project.industry, c) for s in sources for c in vocabulary.kinds[s].possible_in]
         if None in implied or any(state is not False for state in possible):
             missing = Missing("attributes.kinds", f"项目类型：是否属于{spec.name}", kind)
             return Check(None, (f"未申报项目类型，无法判断是否属于{spec.name}",), (missing,))
         return Check(False, (f"项目不属于{spec.name}",))
 
+    def _via(self, source: str, kind: str) -> str:
+        """How one kind implies another, with its source ("" for the kind itself)."""
+        implication = self.vocabulary.implication(source, kind)
+        if implication is None:
+            return ""
+        return f"，{self.vocabulary.kinds[source].name}属于{self.vocabulary.kinds[kind].name}（依据{implication.source}）"
+
     # -- conditions ---------------------------------------------------------------------------
 
-    def _check_conditions(self, conditions: Sequence[Condition], project: Project) -> Check:
+    def _check_conditions(self, conditions: Sequence[Condition], situation: _Situation) -> Check:
         reasons: list[str] = []
         missing: list[Missing] = []
         for condition in conditions:
-            check = self._check_condition(condition, project)
+            check = self._check_condition(condition, situation)
             if check.state is False:
                 return check
             reasons += check.reasons
             missing += check.missing
         return Check(None if missing else True, tuple(reasons), tuple(missing))
 
-    def _check_condition(self, condition: Condition, project: Project) -> Check:
+    def _check_condition(self, condition: Condition, situation: _Situation) -> Check:
         if condition.any_of:
-            return any_of((self._check_condition(c, project) for c in condition.any_of), "条件均不满足")
+            return any_of((self._check_condition(c, situation) for c in condition.any_of), "条件均不满足")
         if condition.all_of:
-            return self._check_conditions(condition.all_of, project)
+            return self._check_conditions(condition.all_of, situation)
+        project = situation.project
         name = condition.attribute or ""
         spec = self.vocabulary.attributes[name]
         value, defaulted = attribute_value(project, name, spec.defaults)
@@ -207,8 +258,8 @@ class Evaluator:
                 return Check(True, ("位于" + "、".join(f"{r.name}（{r.code}）" for r in hit),))
             return Check(False, ("项目不在" + "、".join(place.regions) + "范围内",))
         if place.features is not None:
-            return self._check_features(place, situation)
-        return check_units(place, context.units)
+            return situation.decide(self._check_features(place, situation))
+        return situation.decide(check_units(place, context.units))
 
     def _check_features(self, place: Place, situation: _Situation) -> Check:
         catalog = situation.context.catalog

@@ -1,9 +1,15 @@
-"""The answer of an evaluation: findings per rule, rules that do not apply, the verdict."""
+"""The answer of an evaluation: findings per rule, rules that do not apply, the verdict.
+
+The verdict is the most severe outcome that is not yet ruled out (docs/rules.md, "The verdict"):
+a prohibition that applies gives ``prohibited``; one that cannot be decided for want of an
+answer gives ``possibly_prohibited``, whatever obligations also apply; a restriction that
+applies gives ``restricted``; one that cannot be decided gives ``review``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -12,15 +18,57 @@ from ecozone.zoning.rules import Effect, Rule, RuleFile
 
 
 class Verdict(StrEnum):
+    """The combined answer, most severe first (the order of the members is the ranking)."""
+
     PROHIBITED = "prohibited"
+    POSSIBLY_PROHIBITED = "possibly_prohibited"
     RESTRICTED = "restricted"
     REVIEW = "review"
     COMPLIANT = "compliant"
+
+    @property
+    def severity(self) -> int:
+        """Higher is more severe: compliant 0 … prohibited 4."""
+        return len(VERDICT_ORDER) - 1 - VERDICT_ORDER.index(self)
+
+    @property
+    def name_zh(self) -> str:
+        return VERDICT_NAMES_ZH[self.value]
+
+
+# Most severe first; a verdict stored before ``possibly_prohibited`` existed reads unchanged.
+VERDICT_ORDER: tuple[Verdict, ...] = tuple(Verdict)
+VERDICT_NAMES_ZH = {
+    "prohibited": "禁止",
+    "possibly_prohibited": "可能禁止，须核实",
+    "restricted": "限制",
+    "review": "需进一步审查",
+    "compliant": "符合",
+}
 
 
 class Outcome(StrEnum):
     APPLIES = "applies"
     REVIEW = "review"
+
+
+def worst_open_outcome(effect: str, outcome: str) -> Verdict:
+    """The most severe verdict a finding of this effect and outcome leaves open."""
+    if effect == Effect.PROHIBIT:
+        return Verdict.PROHIBITED if outcome == Outcome.APPLIES else Verdict.POSSIBLY_PROHIBITED
+    if effect in (Effect.RESTRICT, Effect.REQUIRE):
+        return Verdict.RESTRICTED if outcome == Outcome.APPLIES else Verdict.REVIEW
+    return Verdict.COMPLIANT
+
+
+def most_severe(verdicts: Iterable[Verdict | str]) -> Verdict:
+    """The most severe of some verdicts (compliant when there are none)."""
+    return max((Verdict(v) for v in verdicts), key=lambda v: v.severity, default=Verdict.COMPLIANT)
+
+
+def verdict_of_findings(findings: Iterable[Mapping[str, Any]]) -> Verdict:
+    """The verdict of findings as stored (dicts with ``effect`` and ``outcome``), old or new."""
+    return most_severe(worst_open_outcome(f["effect"], f["outcome"]) for f in findings)
 
 
 @dataclass(frozen=True)
@@ -30,6 +78,11 @@ class Missing:
     field: str
     label: str
     value: str | None = None
+
+    @property
+    def key(self) -> str:
+        """Identifies one question: the field, and the value it is about when there is one."""
+        return f"{self.field}:{self.value}" if self.value is not None else self.field
 
     def to_dict(self) -> dict:
         return {"field": self.field, "label": self.label, "value": self.value}
@@ -50,6 +103,10 @@ class Finding:
     def reason(self) -> str:
         return "；".join(self.reasons)
 
+    @property
+    def worst_open(self) -> Verdict:
+        return worst_open_outcome(self.rule.effect, self.outcome)
+
     def to_dict(self) -> dict:
         rule = self.rule
         document = self.rule_file.document(rule.citation.file)
@@ -59,6 +116,7 @@ class Finding:
             "effect": rule.effect.value,
             "dimension": rule.dimension.value,
             "outcome": self.outcome.value,
+            "verdict": self.worst_open.value,
             "statement": rule.applies if self.outcome is Outcome.APPLIES else None,
             "reason": self.reason,
             "missing": [m.to_dict() for m in self.missing],
@@ -97,6 +155,7 @@ class Evaluation:
     not_applicable: tuple[NotApplicable, ...]
     as_of: dt.date
     rulebook: Mapping[str, Any]
+    questions: tuple[Any, ...] = ()  # ecozone.zoning.questions.Question, deciding ones first
 
     @property
     def obligations(self) -> list[dict]:
@@ -115,17 +174,12 @@ class Evaluation:
             "findings": [f.to_dict() for f in self.findings],
             "obligations": self.obligations,
             "not_applicable": [n.to_dict() for n in self.not_applicable],
+            "questions": [q.to_dict() for q in self.questions],
             "as_of": self.as_of.isoformat(),
             "rulebook": dict(self.rulebook),
         }
 
 
 def combine_verdict(findings: Sequence[Finding]) -> Verdict:
-    applies = {f.rule.effect for f in findings if f.outcome is Outcome.APPLIES}
-    if Effect.PROHIBIT in applies:
-        return Verdict.PROHIBITED
-    if applies & {Effect.RESTRICT, Effect.REQUIRE}:
-        return Verdict.RESTRICTED
-    if any(f.outcome is Outcome.REVIEW for f in findings):
-        return Verdict.REVIEW
-    return Verdict.COMPLIANT
+    """Never milder than the worst outcome any finding leaves open."""
+    return most_severe(f.worst_open for f in findings)

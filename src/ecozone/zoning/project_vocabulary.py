@@ -1,4 +1,5 @@
-"""The project vocabulary: attributes and kinds rules may read (shipped as package data)."""
+"""The project vocabulary: attributes and kinds rules may read, and which kinds imply which
+(shipped as package data beside the GB/T 4754-2017 table)."""
 
 from __future__ import annotations
 
@@ -46,9 +47,47 @@ class KindSpec:
 
 @with_config(_STRICT)
 @dataclass(frozen=True)
+class KindImplication:
+    """A project of ``kind`` is also of each kind in ``implies``; ``source``/``clause`` say who says so."""
+
+    kind: str
+    implies: tuple[str, ...]
+    source: str
+    clause: str
+
+
+@with_config(_STRICT)
+@dataclass(frozen=True)
 class Vocabulary:
     attributes: dict[str, AttributeSpec]
     kinds: dict[str, KindSpec]
+    implications: tuple[KindImplication, ...] = ()
+
+    def sources_of(self, kind: str) -> tuple[str, ...]:
+        """The kinds that make a project of ``kind`` (itself first, then what implies it, transitively)."""
+        found = [kind]
+        for current in found:
+            for implication in self.implications:
+                if current in implication.implies and implication.kind not in found:
+                    found.append(implication.kind)
+        return tuple(found)
+
+    def implication(self, source: str, kind: str) -> KindImplication | None:
+        """The first step of the chain by which ``source`` implies ``kind`` (None for itself)."""
+        for implication in self.implications:
+            if implication.kind == source and (
+                kind in implication.implies or any(kind in self._closure(k) for k in implication.implies)
+            ):
+                return implication
+        return None
+
+    def _closure(self, kind: str) -> tuple[str, ...]:
+        found = [kind]
+        for current in found:
+            for implication in self.implications:
+                if implication.kind == current:
+                    found += [k for k in implication.implies if k not in found]
+        return tuple(found)
 
     def kind_id(self, name_or_id: str) -> str | None:
         """The kind id for an id or its Chinese name; None when unknown."""
@@ -60,9 +99,15 @@ class Vocabulary:
 @lru_cache(maxsize=1)
 def load_vocabulary() -> Vocabulary:
     """The attributes and kinds projects are described with (shipped with the package)."""
-    text = resources.files("ecozone.zoning").joinpath("data/project_vocabulary.yaml").read_text("utf-8")
-    vocabulary = TypeAdapter(Vocabulary).validate_python(yaml.safe_load(text))
+    data = resources.files("ecozone.zoning").joinpath("data")
+    raw = yaml.safe_load(data.joinpath("project_vocabulary.yaml").read_text("utf-8"))
+    raw["implications"] = yaml.safe_load(data.joinpath("kind_implications.yaml").read_text("utf-8"))["implications"]
+    vocabulary = TypeAdapter(Vocabulary).validate_python(raw)
     for kind in vocabulary.kinds.values():
         for code in (*kind.implied_by, *kind.possible_in):
             get_industry(code)
+    for implication in vocabulary.implications:
+        unknown = [k for k in (implication.kind, *implication.implies) if k not in vocabulary.kinds]
+        if unknown:
+            raise ValueError(f"kind_implications.yaml: unknown kind(s) {unknown}")
     return vocabulary

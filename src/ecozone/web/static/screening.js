@@ -3,7 +3,8 @@
   'use strict';
 
   const { config, t, el, getJson, postJson, postFile, createMap, km2, industryPicker, showFormError, releasesFor, releaseLine } = window.ecozoneTools;
-  const EFFECT_VERDICT = { prohibit: 'prohibited', restrict: 'restricted', require: 'restricted' };
+  // The worst outcome a finding leaves open; answers stored before findings carried it derive it.
+  const EFFECT_VERDICT = { prohibit: ['prohibited', 'possibly_prohibited'], restrict: ['restricted', 'review'], require: ['restricted', 'review'] };
   const MIN_VERTICES = { LineString: 2, Polygon: 3 };
 
   const map = createMap();
@@ -163,7 +164,9 @@
   // --- the answer -------------------------------------------------------------------------------
 
   function verdictOf(finding) {
-    return finding.outcome === 'review' ? 'review' : (EFFECT_VERDICT[finding.effect] || 'compliant');
+    if (finding.verdict) return finding.verdict;
+    const pair = EFFECT_VERDICT[finding.effect];
+    return pair ? pair[finding.outcome === 'review' ? 1 : 0] : 'compliant';
   }
 
   // People read document titles, 文号 and sections; the source file name stays in the JSON.
@@ -195,6 +198,26 @@
     ]);
   }
 
+  function questionItem(q) {
+    return el('li', { class: 'question', 'data-key': q.key }, [
+      el('strong', { text: q.label }),
+      el('ul', { class: 'answers' }, q.answers.map((a) => el('li', {}, [
+        t('question.if', { answer: a.answer }), ' ', verdictBadge(a.verdict, t('verdict.' + a.verdict)),
+      ]))),
+    ]);
+  }
+
+  function questionLists(questions) {
+    const deciding = (questions || []).filter((q) => q.decides_prohibition);
+    const refining = (questions || []).filter((q) => !q.decides_prohibition);
+    return [
+      deciding.length ? el('h3', { id: 'deciding-questions', text: t('questions.deciding') }) : null,
+      deciding.length ? el('ol', { class: 'questions deciding' }, deciding.map(questionItem)) : null,
+      refining.length ? el('h3', { id: 'refining-questions', text: t('questions.refining') }) : null,
+      refining.length ? el('ol', { class: 'questions refining' }, refining.map(questionItem)) : null,
+    ];
+  }
+
   function unitItem(u) {
     const share = u.share !== undefined && u.share !== null ? ' · ' + Math.round(u.share * 1000) / 10 + '%' : '';
     return el('li', {}, [el('strong', { text: u.name }), ' ', el('span', { class: 'muted', text: u.code + ' · ' + u.class_name + share })]);
@@ -224,6 +247,7 @@
       el('h2', { id: 'verdict' }, [t('verdict'), verdictBadge(answer.verdict, t('verdict.' + answer.verdict))]),
       savedAt ? el('p', { class: 'stale-note', role: 'note', text: window.ecozonePwa.staleNote(new Date(savedAt)) }) : null,
       answer.demo ? el('p', { class: 'demo-notice', text: answer.notice || t('demo') }) : null,
+      ...questionLists(answer.questions),
       el('p', { class: 'facts', text: [project.name, project.industry.code + ' ' + project.industry.name, project.nature_name, amount].filter(Boolean).join(' · ') }),
       el('h3', { text: t('units') }),
       answer.units.length ? el('ul', { class: 'units' }, answer.units.map(unitItem)) : el('p', { text: t('no_units') }),
