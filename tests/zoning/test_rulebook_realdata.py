@@ -223,6 +223,7 @@ SITES: dict[str, tuple[Callable[[RealData], shapely.Geometry], tuple[str, float]
     "tunliu_farmland": (lambda d: d.feature("farmland:changzhi-basin").geometry.intersection(d.region("140405")).representative_point(), None),
     "xidian_in": (_feature("water_source:xidian-1"), None),
     "xidian_out": (_outside("water_source:xidian-2", 0.5, 300), ("water_source:xidian-2", 300)),
+    "xidian_grade2": (_feature("water_source:xidian-2"), None),
     "taohe_990": (_band("river:taohe", 0.5, 990, 1), ("river:taohe", 990)),
     "taohe_1010": (_band("river:taohe", 0.5, 1010, 1), ("river:taohe", 1010)),
     "niangziguan_in": (_feature("water_source:niangziguan-2"), None),
@@ -260,7 +261,7 @@ CASES = [
     Case("SX-001-FENHE-VALLEY-HEAVY", P("fenhe_valley", "3011"), P("plain", "3011")),
     Case("SX-001-TY-BASIN-COKING", P("taiyuan_basin", "2521", attributes={K: ["standalone_coking"]}), P("taiyuan_basin", "2521", attributes={K: []})),
     Case("SX-001-NO-NEW-STEEL", P("plain", "3120"), P("plain", "3120", attributes={"adds_capacity": False})),
-    Case("SX-001-COAL-UNITS-BELOW-300MW", P("plain", "4411", attributes={"fuel": "coal", "capacity_mw": 200}), P("plain", "4411", attributes={"fuel": "coal", "capacity_mw": 300})),
+    Case("SX-001-COAL-UNITS-BELOW-300MW", P("plain", "4411", "upgrade", {"fuel": "coal", "capacity_mw": 200}), P("plain", "4411", "upgrade", {"fuel": "coal", "capacity_mw": 300})),
     Case("SX-001-NEW-ENERGY-BASES", P("plain", "4416"), P("plain", "4411")),
     Case("SX-001-TRADITIONAL-UPGRADE", P("plain", "3011", "upgrade"), P("plain", "3011", "new")),
     Case("SX-001-INFRA-FAST-TRACK", P("plain", "4812"), P("plain", "4819")),
@@ -306,7 +307,9 @@ CASES = [
     Case("SX-000-GREEN-BUILDING", P("taiyuan_city", "4710"), P("plain", "4710")),
     Case("SX-000-GREEN-BUILDING-ONE-STAR", P("taiyuan_city", "4790", attributes={"public_building": True, "floor_area_m2": 25000, "government_invested": False}), P("taiyuan_city", "4790", attributes={"public_building": True, "floor_area_m2": 15000, "government_invested": False})),
     # --- 003 屯留区 ---
-    Case("TL-003-SENSITIVE-AREAS-DEV", P("xidian_in", "3011"), P("xidian_out", "3011")),
+    Case("TL-003-SENSITIVE-AREAS-DEV", P("xidian_grade2", "4710"), P("xidian_in", "4710")),  # grade 1: banned instead
+    Case("TL-003-SENSITIVE-AREAS-INDUSTRY-BAN", P("xidian_in", "3011"), P("xidian_out", "3011")),
+    Case("TL-003-WATER-SOURCE-GRADE1-URBAN-BAN", P("xidian_in", "4710"), P("xidian_grade2", "4710")),
     Case("TL-003-GREEN-MINE", P("tunliu", "0610"), P("tunliu", "0610", "expand")),
     Case("TL-003-WATER-SAVING", P("tunliu", "3011"), P("tunliu", "3011", "upgrade")),
     Case("TL-003-HIGH-IMPACT-LIMIT", P("tunliu", "3011"), P("tunliu", "3021")),
@@ -319,8 +322,8 @@ CASES = [
     Case("TL-003-CBM-WATER", P("tunliu", "0721"), P("tunliu", "0711")),
     Case("TL-003-WATER-SOURCE-PROTECTION", P("xidian_in", "4710"), P("xidian_out", "4710")),
     Case("TL-003-CAPACITY-REPLACEMENT", P("tunliu", "3011"), P("tunliu", "3011", "upgrade")),
-    Case("TL-003-NEW-IN-PARK", P("tunliu", "3911", attributes={"in_park": False}), P("tunliu", "3911", attributes={"in_park": True})),
-    Case("TL-003-NO-PHYSICAL-RELOCATION", P("tunliu", "3911", "relocate", {"relocation_upgraded": False}), P("tunliu", "3911", "relocate", {"relocation_upgraded": True})),
+    Case("TL-003-NEW-IN-PARK", P("tunliu", "2521", "relocate", {"in_park": False}), P("tunliu", "2521", attributes={"in_park": True})),
+    Case("TL-003-NO-PHYSICAL-RELOCATION", P("tunliu", "3011", "relocate", {"relocation_upgraded": False}), P("tunliu", "3011", "relocate", {"relocation_upgraded": True})),
     Case("TL-003-COAL-BOILER-PHASE-OUT", P("tunliu", "3911", attributes={K: ["coal_fired_boiler"]}), P("tunliu", "3911", attributes={K: []})),
     Case("TL-003-BIOMASS-HEATING", P("tunliu", "4430", attributes={"fuel": "biomass"}), P("tunliu", "4430", attributes={"fuel": "gas"})),
     Case("TL-003-ULE-CHP", P("tunliu", "4412"), P("tunliu", "4411")),
@@ -371,7 +374,7 @@ CASES = [
     Case("JC-002-SOIL-PREVENTION", P("jiaocheng", "2521"), P("jiaocheng", "3911", attributes={K: []})),
     Case("JC-002-MEDICAL-WASTE-FACILITY", P("jiaocheng", "7724", attributes={K: ["medical_waste_disposal"]}), P("jiaocheng", "7724", "upgrade", {K: ["medical_waste_disposal"]})),
     Case("JC-002-STONE-INDUSTRY-CHAIN", P("jiaocheng", "1019"), P("jiaocheng", "1020")),
-    Case("JC-002-MONITORING-PLATFORM", P("jiaocheng", "3911"), P("jiaocheng", "7010")),
+    Case("JC-002-MONITORING-PLATFORM", P("jiaocheng", "3911", attributes={"key_pollution_source": True}), P("jiaocheng", "3911", attributes={"key_pollution_source": False})),
 ]
 
 
@@ -455,3 +458,49 @@ def test_polygon_outline_measured_from_its_nearest_edge(real: RealData, evaluato
     finding = evaluation.finding("SX-001-YR-1KM-MINING")
     assert finding is not None and "距黄河（river:huanghe）约" in finding.reason
     assert json.loads(json.dumps(evaluation.to_dict(), ensure_ascii=False))["verdict"] == "prohibited"
+
+
+# --- one case per kind of defect the rule audit fixed (docs/rule-coverage.md) ----------------
+
+
+def test_over_reach_a_cosmetics_plant_in_a_county_town_is_not_a_high_pollution_project(real: RealData, evaluator: Evaluator, sites) -> None:
+    evaluation = _evaluate(P("county_town", "2682"), real, evaluator, sites)
+    assert evaluation.finding("SX-000-FIVE-LAKES-PLANNING-AREAS") is None
+    assert evaluation.finding("SX-001-YR-SHORELINE-CHEM") is None  # far from the Yellow River system's banks
+
+
+def test_over_reach_a_garment_factory_need_not_enter_a_park_nor_answer_freight_or_stack_questions(real: RealData, evaluator: Evaluator, sites) -> None:
+    evaluation = _evaluate(P("tunliu", "1810"), real, evaluator, sites)
+    assert evaluation.finding("TL-003-NEW-IN-PARK") is None
+    asked = {q.field for q in evaluation.questions}
+    assert "attributes.annual_freight_mt" not in asked and "attributes.stack_height_m" not in asked
+
+
+def test_under_reach_a_factory_in_a_grade_1_water_source_zone_is_prohibited(real: RealData, evaluator: Evaluator, sites) -> None:
+    evaluation = _evaluate(P("xidian_in", "3911"), real, evaluator, sites)
+    assert evaluation.finding("TL-003-SENSITIVE-AREAS-INDUSTRY-BAN").outcome is Outcome.APPLIES
+    assert evaluation.verdict.value == "prohibited"
+
+
+def test_under_reach_a_declared_electroplating_plant_on_farmland_is_a_soil_polluter(real: RealData, evaluator: Evaluator, sites) -> None:
+    evaluation = _evaluate(P("farmland_in", "3360", attributes={"kinds": ["electroplating"]}), real, evaluator, sites)
+    finding = evaluation.finding("SX-000-FARMLAND-NO-SOIL-POLLUTERS")
+    assert finding.outcome is Outcome.APPLIES and "电镀属于" in finding.reason
+    assert evaluation.verdict.value == "prohibited"
+
+
+def test_relocations_count_as_new_where_the_clause_means_the_new_site(real: RealData, evaluator: Evaluator, sites) -> None:
+    moved = _evaluate(P("tunliu", "2521", "relocate", {"in_park": False}), real, evaluator, sites)
+    assert moved.finding("TL-003-NEW-IN-PARK").outcome is Outcome.APPLIES
+    siding = _evaluate(P("yangquan", "0610", "relocate", {"annual_freight_mt": 2.0}), real, evaluator, sites)
+    assert siding.finding("YQ-004-RAIL-SIDING").outcome is Outcome.APPLIES
+
+
+def test_an_undeclared_electroplating_question_makes_the_answer_possibly_prohibited(real: RealData, evaluator: Evaluator, sites) -> None:
+    # A C3360 shop on farmland: restrictions apply, but the ban on soil polluters waits for the answer.
+    evaluation = _evaluate(P("farmland_in", "3360"), real, evaluator, sites)
+    assert evaluation.verdict.value == "possibly_prohibited"
+    first = evaluation.questions[0]
+    assert first.decides_prohibition and first.field == "attributes.kinds"
+    assert "prohibited" in {a.verdict.value for a in first.answers}
+    assert all(q.decides_prohibition for q in evaluation.questions[: sum(q.decides_prohibition for q in evaluation.questions)])
