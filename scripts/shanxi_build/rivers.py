@@ -87,7 +87,7 @@ def _via_line(entry: dict[str, Any], catalog: Catalog, built: dict[str, River]) 
     return shapely.LineString([(p.x, p.y) for p in points])
 
 
-def _attributes(entry: dict[str, Any], approximate: bool) -> dict[str, Any]:
+def _attributes(entry: dict[str, Any], approximate: bool, accuracy_m: float) -> dict[str, Any]:
     attributes: dict[str, Any] = {
         "stem": entry["stem"],
         "system": entry["system"],
@@ -99,6 +99,7 @@ def _attributes(entry: dict[str, Any], approximate: bool) -> dict[str, Any]:
         attributes["source"] = WDB_SOURCE.format(ids=", ".join(str(i) for i in entry["segments"]))
         attributes["identified_by"] = " ".join(entry["identified_by"].split())
     if approximate:
+        attributes["accuracy_m"] = accuracy_m
         attributes["source"] = attributes.get("source", APPROX_SOURCE)
         attributes["method"] = " ".join(entry.get("method", entry.get("identified_by", "")).split())
     return attributes
@@ -126,7 +127,8 @@ def build_rivers(segments: list[RiverSegment], province: shapely.Geometry, catal
     built: dict[str, River] = {}
     for entry in catalog.rivers["rivers"]:
         geometry, approximate = _river_geometry(entry, by_id, catalog, built)
-        river = River(entry["key"], entry["name"], entry["name_en"], geometry, _attributes(entry, approximate))
+        accuracy_m = catalog.setting("rivers", "approximate_accuracy_m")
+        river = River(entry["key"], entry["name"], entry["name_en"], geometry, _attributes(entry, approximate, accuracy_m))
         built[river.key] = river
     for river in built.values():
         clipped = shapely.intersection(river.geometry, clip)

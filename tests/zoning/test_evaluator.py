@@ -142,6 +142,30 @@ def _evaluate(evaluator: Evaluator, metres: float = 5000.0, context: SpatialCont
 # --- distance bands --------------------------------------------------------------------------
 
 
+def _approximate_catalog(accuracy_m: float) -> FeatureCatalog:
+    line = shapely.LineString([(MERIDIAN, 36.0), (MERIDIAN, 37.0)])
+    return FeatureCatalog([ReferenceFeature("river:testhe", "river", "测试河", line, attributes={"accuracy_m": accuracy_m})])
+
+
+@pytest.mark.parametrize(
+    ("metres", "outcome"),
+    [(600.0, Outcome.APPLIES), (800.2, Outcome.REVIEW), (1000.0, Outcome.REVIEW), (1199.8, Outcome.REVIEW), (1200.2, None)],
+)
+def test_band_of_doubt_from_the_features_stated_accuracy(evaluator: Evaluator, metres: float, outcome) -> None:
+    # The river is drawn to ±200 m: certainly within 1 km up to 800 m, certainly outside beyond 1200 m.
+    context = _context(catalog=_approximate_catalog(200.0))
+    evaluation = _evaluate(evaluator, metres, context=context, industry="3911", nature="new")
+    finding = evaluation.finding("TT-003-BAND-1KM")
+    assert (finding.outcome if finding else None) is outcome
+    if outcome is Outcome.REVIEW:
+        assert finding.missing[0].key == "location:river:testhe"
+        assert "精度约±200米" in finding.reason  # the answer says why it cannot decide
+        assert evaluation.verdict is Verdict.POSSIBLY_PROHIBITED
+        question = next(q for q in evaluation.questions if q.key == "location:river:testhe")
+        assert question.decides_prohibition
+        assert {a.value: a.verdict for a in question.answers}[True] is Verdict.PROHIBITED
+
+
 @pytest.mark.parametrize(("metres", "inside"), [(999.8, True), (1000.2, False), (0.0, True)])
 def test_band_is_exact_to_a_fraction_of_a_metre(evaluator: Evaluator, metres: float, inside: bool) -> None:
     # The point lies `metres` east of the meridian along the geodesic perpendicular to it, so

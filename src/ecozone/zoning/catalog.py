@@ -152,6 +152,18 @@ class FeatureCatalog:
         easting = shapely.centroid(metric).x
         return MetricProbe(metric, 1.0 + easting * easting / (2.0 * _EARTH_RADIUS_M**2))
 
+    def accuracy(self, index: int) -> float:
+        """How far (metres) the feature may lie from where the catalog draws it: its stated
+        ``accuracy_m`` (0 for a feature drawn from survey-grade or administrative data)."""
+        return float(self.features[index].attributes.get("accuracy_m") or 0.0)
+
+    def depth(self, index: int, probe: MetricProbe) -> float:
+        """How far inside an area feature the probe lies (ground metres; 0 when not inside)."""
+        geometry = self._metric[index]
+        if shapely.get_dimensions(geometry) < 2 or not shapely.covers(geometry, probe.geometry):
+            return 0.0
+        return float(shapely.distance(shapely.boundary(geometry), probe.geometry)) / probe.scale
+
     def near(self, probe: MetricProbe, limits: Mapping[int, float]) -> dict[int, float]:
         """Ground distances to the features of ``limits`` (position → band in metres) that lie
         within their band of the probe; a feature the probe touches is at 0."""

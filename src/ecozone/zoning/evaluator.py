@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ecozone.zoning.catalog import DISTANCE_EPS_M, FeatureCatalog, SpatialContext
+from ecozone.zoning.catalog import DISTANCE_EPS_M, FeatureCatalog, MetricProbe, SpatialContext
 from ecozone.zoning.checks import (
     MAX_NAMED_HITS,
     OPERATORS_ZH,
@@ -56,26 +56,37 @@ class _Situation:
         self.assume = assume or {}
         self._limits = limits
         self._near: dict[int, float] | None = None
+        self._probe: MetricProbe | None = None
+
+    @property
+    def probe(self) -> MetricProbe:
+        if self._probe is None:
+            self._probe = self.context.catalog.measure(self.project.geometry)
+        return self._probe
 
     def near(self) -> dict[int, float]:
         """Distances to the features some rule looks at, within that rule's band (computed once)."""
         if self._near is None:
-            probe = self.context.catalog.measure(self.project.geometry)
-            self._near = self.context.catalog.near(probe, self._limits)
+            self._near = self.context.catalog.near(self.probe, self._limits)
         return self._near
 
     def variant(self, project: Project, assume: Mapping[str, bool]) -> _Situation:
         """The same place with other project fields or decided checks (distances reused)."""
         other = _Situation(project, self.context, self._limits, assume)
-        other._near = self.near()
+        other._near, other._probe = self.near(), self.probe
         return other
 
     def decide(self, check: Check) -> Check:
-        """An undecided leaf check whose missing item is assumed answered becomes decided."""
-        if check.state is not None or len(check.missing) != 1 or check.missing[0].key not in self.assume:
+        """An undecided leaf check becomes decided when its missing items are assumed answered:
+        true when any is assumed true (a leaf is an any-of), false when all are assumed false."""
+        if check.state is not None or not check.missing:
             return check
-        holds = self.assume[check.missing[0].key]
-        return Check(holds, (*check.reasons, f"（假设{'是' if holds else '否'}）"))
+        answers = [self.assume.get(m.key) for m in check.missing]
+        if True in answers:
+            return Check(True, (*check.reasons, "（假设是）"))
+        if all(a is False for a in answers):
+            return Check(False, (*check.reasons, "（假设否）"))
+        return check
 
 
 # --- the evaluator ---------------------------------------------------------------------------
@@ -100,7 +111,9 @@ class Evaluator:
             limits: dict[int, float] = {}
             for place in self._feature_places:
                 for index in catalog.select(place.features).indices:  # type: ignore[arg-type]
-                    limits[index] = max(limits.get(index, 0.0), self.distance_of(place))
+                    # Out to the band plus the feature's accuracy: beyond the band, within the doubt.
+                    reach = self.distance_of(place) + catalog.accuracy(index)
+                    limits[index] = max(limits.get(index, 0.0), reach)
             cached = self._limits[id(catalog)] = (catalog, limits)
         return cached[1]
 
@@ -262,15 +275,54 @@ class Evaluator:
         return situation.decide(check_units(place, context.units))
 
     def _check_features(self, place: Place, situation: _Situation) -> Check:
+        """Within the band of a selected feature: yes when certainly within even if the feature
+        lies as far off as its stated accuracy; undecided (a question) inside the band of doubt."""
         catalog = situation.context.catalog
         selection = catalog.select(place.features)  # type: ignore[arg-type]
         limit = self.distance_of(place)
         near = situation.near()
-        hits = sorted((near[i], i) for i in selection.indices if near.get(i, math.inf) <= limit + DISTANCE_EPS_M)
-        if hits:
-            return Check(True, tuple(describe_hit(catalog.feature(i), d, limit) for d, i in hits[:MAX_NAMED_HITS]))
+        certain, doubtful = [], []
+        for i in selection.indices:
+            distance = near.get(i, math.inf)
+            accuracy = catalog.accuracy(i)
+            if distance > limit + accuracy + DISTANCE_EPS_M:
+                continue
+            if self._certainly_within(distance, accuracy, limit, lambda i=i: catalog.depth(i, situation.probe)):
+                certain.append((distance, i))
+            else:
+                doubtful.append((distance, i))
+        if certain:
+            hits = sorted(certain)[:MAX_NAMED_HITS]
+            return Check(True, tuple(describe_hit(catalog.feature(i), d, limit) for d, i in hits))
+        if doubtful:
+            return self._doubt(sorted(doubtful)[:MAX_NAMED_HITS], limit, catalog)
         if selection.missing:
             missing = tuple(Missing("reference_features", f"参考要素 {m} 不在要素目录中", m) for m in selection.missing)
             return Check(None, (f"缺少参考要素数据：{'、'.join(selection.missing)}",), missing)
         band = f"{limit:.0f}米范围内" if limit > 0 else "范围内"
         return Check(False, (f"项目不在{selection_names(catalog, selection)}{band}",))
+
+    @staticmethod
+    def _certainly_within(distance: float, accuracy: float, limit: float, depth: Callable[[], float]) -> bool:
+        """Within ``limit`` even if the feature lies ``accuracy`` metres off where it is drawn."""
+        if accuracy == 0:
+            return True  # the caller keeps only features within the band
+        if limit > 0:
+            return distance + accuracy <= limit + DISTANCE_EPS_M
+        return distance == 0 and depth() >= accuracy
+
+    @staticmethod
+    def _doubt(doubtful: Sequence[tuple[float, int]], limit: float, catalog: FeatureCatalog) -> Check:
+        """Inside the band of doubt: the drawn feature is only accurate to ± its accuracy."""
+        reasons, missing = [], []
+        for distance, i in doubtful:
+            feature = catalog.feature(i)
+            accuracy = catalog.accuracy(i)
+            where = f"管控距离{limit:.0f}米" if limit > 0 else "须位于其范围内"
+            reasons.append(
+                f"距{feature.name}（按要素目录的位置）约{distance:.0f}米，{where}；该要素位置精度约±{accuracy:.0f}米，"
+                "无法确定是否在管控范围内"
+            )
+            label = f"项目是否位于{feature.name}的管控范围内（{where}，要素目录位置精度约±{accuracy:.0f}米，请以实测位置核实）"
+            missing.append(Missing("location", label, feature.key))
+        return Check(None, tuple(reasons), tuple(missing))

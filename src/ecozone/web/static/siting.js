@@ -32,6 +32,16 @@
     return el('a', { class: 'button', id: 'siting-download', href: downloadUrl, download: 'siting-' + region + '-' + code + '.geojson', text: t('siting.download') });
   }
 
+  // Rules that hold wherever the project goes in the county: shown once, not painted on the map.
+  function everywhereList(everywhere) {
+    const findings = (everywhere && everywhere.findings) || [];
+    if (!findings.length) return null;
+    return el('div', { id: 'siting-everywhere' }, [
+      el('h3', { text: t('siting.everywhere', { verdict: t('verdict.' + everywhere.verdict) }) }),
+      el('ul', {}, findings.map((f) => el('li', { text: (f.title || '') + '（' + t('verdict.' + (f.verdict || 'review')) + '）' }))),
+    ]);
+  }
+
   function showSiting(collection, code) {
     areas.clearLayers();
     areas.addData(collection);
@@ -40,6 +50,7 @@
       el('h2', { text: t('siting.result', { region: collection.region.name }) }),
       collection.demo ? el('p', { class: 'demo-notice', text: t('demo') }) : null,
       summaryTable(collection.summary),
+      everywhereList(collection.everywhere),
       releaseLine(releasesFor(collection.release, collection.region.code)),
       el('p', { class: 'actions' }, [download(collection, code, collection.region.code)]),
     );
