@@ -160,7 +160,7 @@ def screen_chunk(
     located = dict(zip((k for k, _ in points), point_overlays(screener.snapshot, np.asarray([p.project.geometry for _, p in points], dtype=object)), strict=True)) if points else {}
     for k, name, project in parsed:
         try:
-            rows[k] = _row(index[k], name, screener.screen(project, located.get(k)))
+            rows[k] = _row(index[k], name, screener.screen(project, located.get(k), questions=False))
         except EcozoneError as exc:
             rows[k] = _error_row(index[k], name, features[k], exc.message)
     return rows  # type: ignore[return-value]
