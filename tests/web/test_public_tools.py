@@ -279,7 +279,9 @@ def test_draw_a_polygon_and_screen_a_coking_plant(tool_page, tools_server, artif
     assert page.inner_text("#verdict .verdict-badge") == "禁止"
     finding = page.locator(".finding[data-rule='SX-000-NO-NEW-CAPACITY']")
     assert NO_NEW_CAPACITY in finding.locator(".citation").inner_text()
-    assert "000_6f036d9dc4af6d6d.txt" in finding.inner_text() and "三、(三)" in finding.inner_text()
+    # People read the document's title, 文号 and section; the source file name and rule id stay in the JSON.
+    assert "晋政发〔2021〕34号" in finding.inner_text() and "三、(三)" in finding.inner_text()
+    assert "000_6f036d9dc4af6d6d.txt" not in finding.inner_text() and "SX-000" not in finding.inner_text()
     assert page.locator(".finding").first.get_attribute("class") == "finding prohibited"
     assert page.locator("#result .units li").count() >= 1
     pdf = page.request.get(tools_server.url + page.get_attribute("#report-pdf", "href"))
