@@ -24,6 +24,7 @@ from benchmarks.figures import Figure, skipped
 from benchmarks.industry_suggest import industry_suggest
 from benchmarks.ingest import ingest
 from benchmarks.machine import machine_block
+from benchmarks.batch import batch
 from benchmarks.memory import ShippedDatabase, units_in_memory
 from benchmarks.national import national
 from benchmarks.point_lookup import Settings, point_lookup
@@ -31,7 +32,7 @@ from benchmarks.postgis import PostgisPeer, PostgisUnavailable, setup_database
 from benchmarks.screening import screening
 
 RESULTS = Path(__file__).with_name("results.json")
-BENCHMARKS = ("point_lookup", "memory", "screening", "ingest", "aqi", "industry_suggest", "national")
+BENCHMARKS = ("point_lookup", "memory", "screening", "ingest", "aqi", "industry_suggest", "batch", "national")
 # Without a terminal rich would wrap the table at 80 columns.
 console = Console(width=None if sys.stdout.isatty() else 150)
 
@@ -103,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     failures: list[str] = []
     figures: list[Figure] = []
     database = None
-    if {"memory", "screening"} & set(args.only):
+    if {"memory", "screening", "batch"} & set(args.only):
         console.rule("[bold]building the database from the shipped files")
         database = ShippedDatabase(dataset.paths)
     steps = {
@@ -113,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         "ingest": ingest,
         "aqi": aqi,
         "industry_suggest": industry_suggest,
+        "batch": lambda: batch(database),
         "national": lambda: national(runs=3, points=args.points),
     }
     try:
