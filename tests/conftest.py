@@ -24,6 +24,10 @@ from sqlalchemy.engine import make_url
 from ecozone import bootstrap
 from ecozone.store.engine import make_engine, migrate
 
+# Most tests log in and post many times from one address in a second; the rate limits have their
+# own tests (tests/api/test_hardening.py), which switch them on explicitly.
+os.environ.setdefault("ECOZONE_EDGE_RATE_LIMITS", "false")
+
 POSTGIS_URL = os.environ.get("ECOZONE_TEST_DATABASE_URL")
 REQUIRE_POSTGIS = os.environ.get("ECOZONE_REQUIRE_POSTGIS") == "1"
 

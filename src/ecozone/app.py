@@ -10,7 +10,9 @@ from fastapi import FastAPI, Request
 from sqlalchemy import Engine
 
 from ecozone import __version__
+from ecozone.api.edge import install_edge
 from ecozone.api.mount import mount_api
+from ecozone.api.settings import EdgeSettings, get_edge_settings
 from ecozone.ledgers.offsets import OffsetCheck
 from ecozone.logging import get_logger
 from ecozone.screening.service import ScreeningService
@@ -23,9 +25,11 @@ from ecozone.zoning.industry_suggest import warm_up as warm_up_industry_suggest
 log = get_logger("api")
 
 
-def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
-    """Build the application on ``engine`` (default: the one ``settings.database_url`` names)."""
+def create_app(settings: Settings | None = None, engine: Engine | None = None, edge: EdgeSettings | None = None) -> FastAPI:
+    """Build the application on ``engine`` (default: the one ``settings.database_url`` names);
+    ``edge`` holds the size, rate and worker limits (default: from the environment)."""
     settings = settings or get_settings()
+    edge = edge or get_edge_settings()
     engine = engine or make_engine(settings.database_url)
     app = FastAPI(
         title="ecozone",
@@ -55,4 +59,5 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         )
         return response
 
+    install_edge(app, edge)
     return app

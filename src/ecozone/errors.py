@@ -62,3 +62,16 @@ class Unavailable(EcozoneError):
     """A required service (the database) cannot be reached."""
 
     kind = "unavailable"
+
+
+class TooLarge(BadInput):
+    """The input is over a size limit (body, rows, vertices, uncompressed bytes); the message
+    names the limit and its value."""
+
+    kind = "too_large"
+
+
+class RateLimited(EcozoneError):
+    """The caller sent more requests than a rate limit allows; ``retry_after`` is in seconds."""
+
+    kind = "rate_limited"

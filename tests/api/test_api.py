@@ -14,11 +14,14 @@ def client(loaded_engine):
     return TestClient(create_app(Settings(log_json=True), loaded_engine))
 
 
-def test_healthz_names_backend_without_password(client, backend):
-    body = client.get("/healthz").json()
+def test_healthz_names_backend_without_path_or_url(client, backend, loaded_engine):
+    response = client.get("/healthz")
+    body = response.json()
     assert body["status"] == "ok"
     assert body["backend"] == ("sqlite" if backend == "sqlite" else "postgresql")
-    assert ":ecozone@" not in body["database"]
+    assert "database" not in body
+    database = loaded_engine.url.database
+    assert database and database not in response.text and "ecozone.db" not in response.text and "@" not in response.text
 
 
 def test_where(client):

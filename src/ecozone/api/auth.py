@@ -8,11 +8,12 @@ from collections.abc import Callable
 from fastapi import APIRouter, Body, Depends, Request, Response, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from ecozone.api.ratelimit import client_ip
 from ecozone.auth import accounts
 from ecozone.auth.model import User
 from ecozone.auth.roles import Role
 from ecozone.auth.settings import get_auth_settings
-from ecozone.errors import Forbidden, Unauthenticated
+from ecozone.errors import BadInput, Forbidden, RateLimited, Unauthenticated
 from ecozone.routing import SESSION_COOKIE
 
 bearer = HTTPBearer(auto_error=False, description="The token from POST /api/v1/auth/login")
@@ -58,6 +59,26 @@ def require_role(*roles: Role | str) -> Callable[..., User]:
     return check
 
 
+def limit_anonymous_writes(request: Request, user: User | None = Depends(optional_user)) -> User | None:
+    """The caller (or None); an anonymous caller spends one token of its address's write bucket
+    (429 when empty). Logged-in staff are not limited here."""
+    if user is None and request.app.state.edge.rate_limits:
+        request.app.state.anonymous_writes.take(client_ip(request), "anonymous writes from this address")
+    return user
+
+
+def _throttle_login(request: Request, username: str) -> None:
+    """Per address: every attempt spends a token. Per account: only failures spend, but no
+    attempt is checked while the account's bucket is empty, so guessing one account from many
+    addresses stalls too."""
+    if not request.app.state.edge.rate_limits:
+        return
+    request.app.state.login_ip.take(client_ip(request), "login attempts from this address")
+    wait = request.app.state.login_account.retry_after(username.lower())
+    if wait > 0:
+        raise RateLimited(f"too many failed logins for this account; retry in {wait:.0f} s", limit="failed logins for this account", retry_after=round(wait, 1))
+
+
 def set_session_cookie(response: Response, login: accounts.Login) -> None:
     settings = get_auth_settings()
     response.set_cookie(
@@ -78,7 +99,13 @@ def login(
     username: str = Body(..., embed=True),
     password: str = Body(..., embed=True),
 ) -> dict:
-    result = accounts.login(request.app.state.engine, username, password)
+    _throttle_login(request, username)
+    try:
+        result = accounts.login(request.app.state.engine, username, password)
+    except BadInput:
+        if request.app.state.edge.rate_limits:
+            request.app.state.login_account.spend(username.lower())
+        raise
     set_session_cookie(response, result)
     return {
         "token": result.token,

@@ -10,6 +10,8 @@ are in ``ecozone.routing.error_text``, shared with the web pages.
 
 from __future__ import annotations
 
+import math
+
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -20,8 +22,15 @@ from ecozone.routing import HTTP_STATUS
 from ecozone.routing.error_text import localized_text, person_message, request_language, validation_field
 
 
+def _json_value(value):
+    # A refused NaN or infinity must not break the answer that refuses it.
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value if isinstance(value, (str, int, float, bool, list, dict, type(None))) else str(value)
+
+
 def _json_safe(detail: dict) -> dict:
-    return {k: v if isinstance(v, (str, int, float, bool, list, dict, type(None))) else str(v) for k, v in detail.items()}
+    return {k: _json_value(v) for k, v in detail.items()}
 
 
 def error_body(exc: EcozoneError, lang: str) -> dict:
@@ -34,12 +43,21 @@ def error_body(exc: EcozoneError, lang: str) -> dict:
     return body
 
 
+def error_headers(exc: EcozoneError) -> dict[str, str]:
+    """Headers an error answer needs: the auth scheme for 401, when to retry for 429."""
+    headers = {}
+    if exc.kind == "unauthenticated":
+        headers["WWW-Authenticate"] = "Bearer"
+    if exc.kind == "rate_limited":
+        headers["Retry-After"] = str(max(1, math.ceil(float(exc.detail.get("retry_after", 1)))))
+    return headers
+
+
 async def handle_domain_error(request: Request, exc: EcozoneError) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if exc.kind == "unauthenticated" else None
     return JSONResponse(
         status_code=HTTP_STATUS.get(exc.kind, 500),
         content=error_body(exc, request_language(request)),
-        headers=headers,
+        headers=error_headers(exc) or None,
     )
 
 
@@ -50,7 +68,8 @@ async def handle_validation_error(request: Request, exc: RequestValidationError)
     message = localized_text(lang, "request.invalid" if field else "request.invalid.nofield", "bad_input", field, None)
     return JSONResponse(
         status_code=422,
-        content={"error": "bad_input", "message": message, "field": field, "detail": jsonable_encoder(exc.errors())},
+        # A refused NaN stays in ``detail`` as text: JSON has no NaN.
+        content={"error": "bad_input", "message": message, "field": field, "detail": jsonable_encoder(exc.errors(), custom_encoder={float: _json_value})},
     )
 
 

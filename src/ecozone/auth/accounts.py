@@ -15,7 +15,7 @@ from ecozone.auth.model import Session, User
 from ecozone.auth.passwords import check_password_strength, dummy_verify, hash_password, verify_password
 from ecozone.auth.roles import Role
 from ecozone.auth.settings import get_auth_settings
-from ecozone.errors import BadInput, NotFound
+from ecozone.errors import BadInput, Conflict, NotFound
 from ecozone.zoning.repositories import regions as region_store
 from ecozone.auth import repository as user_store
 
@@ -104,6 +104,7 @@ def update_user(
         fields["password_hash"] = hash_password(password)
     with engine.begin() as conn:
         user = _existing(conn, username)
+        _keep_an_admin(conn, user, fields)
         if jurisdiction_code is not None:
             _check_jurisdiction(conn, jurisdiction_code)
             fields["jurisdiction_code"] = jurisdiction_code
@@ -111,6 +112,21 @@ def update_user(
         if active is False or password is not None:
             user_store.delete_sessions_of(conn, user.id)
     return updated
+
+
+def _keep_an_admin(conn, user: User, fields: dict) -> None:
+    """Refuse a change that would leave no active admin: nobody could manage accounts again."""
+    loses_admin = Role.ADMIN in user.roles and user.active and (
+        fields.get("active") is False or ("roles" in fields and Role.ADMIN not in fields["roles"])
+    )
+    if not loses_admin:
+        return
+    others = [u for u in user_store.list_users(conn) if u.id != user.id and u.active and Role.ADMIN in u.roles]
+    if not others:
+        raise Conflict(
+            f"user {user.username!r} is the last active admin; make another user admin first",
+            field="username", value=user.username,
+        )
 
 
 def _existing(conn, username: str) -> User:

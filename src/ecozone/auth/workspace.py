@@ -193,10 +193,12 @@ def file_release(engine: Engine, user: User, release_id: int, lock_version: int)
     return workflow.file_release(engine, release_id, user.username, lock_version)
 
 
-def publish(engine: Engine, user: User, release_id: int, lock_version: int, effective_date: dt.date, notice: str | None) -> Release:
-    """Filed → published, by a publisher of the release's jurisdiction."""
+def publish(
+    engine: Engine, user: User, release_id: int, lock_version: int, effective_date: dt.date, notice: str | None, today: dt.date
+) -> Release:
+    """Filed → published, by a publisher of the release's jurisdiction, in force from today or later."""
     _checked(engine, user, release_id, Permission.PUBLISH)
-    return workflow.publish(engine, release_id, effective_date, user.username, lock_version, notice)
+    return workflow.publish(engine, release_id, effective_date, user.username, lock_version, notice, today=today)
 
 
 def diff(engine: Engine, user: User, release_a: int, release_b: int) -> dict:

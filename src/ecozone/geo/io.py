@@ -12,6 +12,7 @@ import shapely
 from pyogrio.errors import DataSourceError
 
 from ecozone.errors import BadInput
+from ecozone.geo.checks import check_archive_size
 
 SUPPORTED_SUFFIXES = (".geojson", ".json", ".gpkg", ".zip", ".shp")
 
@@ -38,8 +39,10 @@ def _gdal_path(path: Path) -> str:
     return str(path)
 
 
-def read_vector(path: Path, encoding: str | None = None) -> VectorTable:
-    """Read every feature of the first layer; ``BadInput`` names the file when GDAL can't read it."""
+def read_vector(path: Path, encoding: str | None = None, max_uncompressed_bytes: int | None = None) -> VectorTable:
+    """Read every feature of the first layer; ``BadInput`` names the file when GDAL can't read it.
+
+    ``max_uncompressed_bytes`` refuses (``TooLarge``) a zip that would unpack to more."""
     path = Path(path)
     if not path.exists():
         raise BadInput(f"file {path} does not exist", field="file", value=str(path))
@@ -49,14 +52,21 @@ def read_vector(path: Path, encoding: str | None = None) -> VectorTable:
             field="file",
             value=str(path),
         )
+    if max_uncompressed_bytes is not None and path.suffix.lower() == ".zip":
+        check_archive_size(path, max_uncompressed_bytes)
     try:
         meta, _fids, wkb, field_data = pyogrio.raw.read(
             _gdal_path(path), encoding=encoding
         )
-    except DataSourceError as exc:
-        raise BadInput(f"file {path.name} is not a readable {path.suffix} dataset: {exc}", field="file", value=str(path)) from exc
-    geometries = [None if g is None else shapely.from_wkb(g) for g in wkb]
+        geometries = [None if g is None else shapely.from_wkb(g) for g in wkb]
+    # A damaged file fails in GDAL or its bindings in several ways (a truncated .shp gives an
+    # IndexError inside pyogrio); each is the caller's file being unreadable, not our failure.
+    except (DataSourceError, IndexError, ValueError, RuntimeError, shapely.errors.GEOSException) as exc:
+        reason = str(exc).replace(_gdal_path(path), path.name).replace(str(path), path.name)
+        raise BadInput(f"file {path.name} is not a readable {path.suffix} dataset: {reason}", field="file", value=path.name) from exc
     columns = {name: [_plain(v) for v in values] for name, values in zip(meta["fields"], field_data, strict=True)}
+    if any(len(values) != len(geometries) for values in columns.values()):
+        raise BadInput(f"file {path.name}: its attribute table and its geometries differ in length", field="file", value=path.name)
     return VectorTable(geometries=geometries, columns=columns, crs=meta.get("crs"), path=path)
 
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 HTTP_STATUS = {
     "bad_input": 422,
+    "too_large": 413,
     "not_found": 404,
     "conflict": 409,
     "unauthenticated": 401,
     "forbidden": 403,
+    "rate_limited": 429,
     "unavailable": 503,
     "failure": 500,
 }

@@ -4,6 +4,7 @@ each screened against the same snapshot, written back as a table with a summary.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ import shapely
 import shapely.geometry
 from rich.progress import Progress
 
-from ecozone.errors import BadInput, EcozoneError
+from ecozone.errors import BadInput, EcozoneError, TooLarge
 from ecozone.geo.crs import STORAGE_CRS
 from ecozone.geo.io import read_vector, write_vector
 from ecozone.screening.engine import Screener
@@ -58,7 +59,13 @@ def _attributes(row: dict) -> dict:
     attributes = {}
     raw = row.get("attributes")
     if raw not in (None, ""):
-        attributes.update(json.loads(raw) if isinstance(raw, str) else raw)
+        try:
+            parsed = json.loads(raw) if isinstance(raw, str) else raw
+        except ValueError as exc:
+            raise BadInput(f"attributes {raw!r} is not a JSON object: {exc}", field="attributes", value=str(raw)[:200]) from exc
+        if not isinstance(parsed, dict):
+            raise BadInput(f"attributes {raw!r} is not a JSON object", field="attributes", value=str(raw)[:200])
+        attributes.update(parsed)
     for key, value in row.items():
         if key.startswith("attr_") and value not in (None, ""):
             attributes[key[5:]] = _typed(value)
@@ -77,9 +84,23 @@ def _typed(value):
     return value
 
 
-def _csv_features(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+# Spreadsheets saved on Chinese Windows write GB18030/GBK; everything else sends UTF-8.
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def _csv_text(path: Path) -> str:
+    raw = path.read_bytes()
+    for encoding in CSV_ENCODINGS:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise BadInput(f"{path.name} is neither UTF-8 nor GBK/GB18030 text; save the CSV as UTF-8", field="file", value=path.name)
+
+
+def _csv_features(path: Path, max_rows: int | None = None) -> list[dict]:
+    rows = list(csv.DictReader(io.StringIO(_csv_text(path), newline="")))
+    _check_rows(path, len(rows), max_rows)
     features = []
     for i, row in enumerate(rows, start=2):
         if row.get("wkt"):
@@ -104,12 +125,19 @@ def _feature(row: dict, geometry: shapely.Geometry) -> dict:
     return {"type": "Feature", "properties": properties, "geometry": shapely.geometry.mapping(geometry)}
 
 
-def read_batch(path: Path) -> tuple[list[dict], str | None]:
-    """Project Features from a CSV, GeoJSON or GeoPackage, and the file's CRS."""
+def _check_rows(path: Path, rows: int, max_rows: int | None) -> None:
+    if max_rows is not None and rows > max_rows:
+        raise TooLarge(f"{path.name} holds {rows} projects, more than the limit of {max_rows} per batch", field="file", limit="max_batch_rows", value=max_rows)
+
+
+def read_batch(path: Path, max_rows: int | None = None) -> tuple[list[dict], str | None]:
+    """Project Features from a CSV, GeoJSON or GeoPackage, and the file's CRS; ``max_rows``
+    refuses (``TooLarge``) a larger file."""
     path = Path(path)
     if path.suffix.lower() == ".csv":
-        return _csv_features(path), None
+        return _csv_features(path, max_rows), None
     table = read_vector(path)
+    _check_rows(path, len(table), max_rows)
     return [
         _feature(table.row(i), g) for i, g in enumerate(table.geometries) if g is not None
     ], table.crs
@@ -129,16 +157,12 @@ def _row(index: int, name: str, result) -> BatchRow:
 
 
 def _error_row(index: int, name: str, feature: dict, message: str) -> BatchRow:
-    geometry = feature.get("geometry")
-    try:
-        shape = shapely.geometry.shape(geometry) if geometry else None
-    except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException):
-        shape = None
-    return BatchRow(index, name, shape, error=message)
+    return BatchRow(index, name, _shape_or_none(feature.get("geometry")), error=message)
 
 
 def screen_chunk(
-    screener: Screener, features: list[dict], crs: str | None = None, start: int = 0, positions: list[int] | None = None
+    screener: Screener, features: list[dict], crs: str | None = None, start: int = 0,
+    positions: list[int] | None = None, max_vertices: int | None = None,
 ) -> list[BatchRow]:
     """Screen projects numbered from ``start`` (or at ``positions`` of the input); points are
     placed in bulk first.
@@ -153,7 +177,7 @@ def screen_chunk(
     for k, feature in enumerate(features):
         name = str(((feature.get("properties") or {}) if isinstance(feature, dict) else {}).get("name") or f"#{index[k] + 1}")
         try:
-            parsed.append((k, name, project_from_feature(feature, crs)))
+            parsed.append((k, name, project_from_feature(feature, crs, max_vertices)))
         except EcozoneError as exc:
             rows[k] = _error_row(index[k], name, feature if isinstance(feature, dict) else {}, exc.message)
     points = [(k, p) for k, _, p in parsed if p.project.geometry.geom_type == "Point"]
@@ -167,7 +191,12 @@ def screen_chunk(
 
 
 def screen_batch(
-    screener: Screener, features: list[dict], crs: str | None = None, progress: bool = True, chunk: int = CHUNK
+    screener: Screener,
+    features: list[dict],
+    crs: str | None = None,
+    progress: bool = True,
+    chunk: int = CHUNK,
+    max_vertices: int | None = None,
 ) -> BatchResult:
     """Screen every project; a bad one is reported in its row, the others still run."""
     rows: list[BatchRow] = []
@@ -175,9 +204,20 @@ def screen_batch(
         task = bar.add_task("screening projects", total=len(features))
         for start in range(0, len(features), chunk):
             part = features[start:start + chunk]
-            rows += screen_chunk(screener, part, crs, start)
+            rows += screen_chunk(screener, part, crs, start, max_vertices=max_vertices)
             bar.advance(task, len(part))
     return BatchResult(rows)
+
+
+def _shape_or_none(raw) -> shapely.Geometry | None:
+    """The geometry of a row that failed, kept for the output table when it can be built."""
+    try:
+        geometry = shapely.geometry.shape(raw) if raw else None
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, shapely.errors.GEOSException):
+        return None
+    if geometry is None or not np.isfinite(shapely.get_coordinates(geometry)).all():
+        return None
+    return geometry
 
 
 def _columns(result: BatchResult) -> dict[str, list]:

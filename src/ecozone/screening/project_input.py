@@ -12,6 +12,7 @@ import shapely.geometry
 from shapely.errors import GEOSException
 
 from ecozone.errors import BadInput
+from ecozone.geo.checks import check_coordinates
 from ecozone.geo.crs import STORAGE_CRS, normalize_crs_name, to_storage_crs
 from ecozone.geo.io import read_vector
 from ecozone.zoning.project import Project, make_project
@@ -37,14 +38,16 @@ def _declared_crs(feature: dict) -> str | None:
     return crs
 
 
-def _shape(feature: dict) -> shapely.Geometry:
+def _shape(feature: dict, max_vertices: int | None) -> shapely.Geometry:
     raw = feature.get("geometry")
     if not raw:
         raise BadInput("the Feature has no geometry", field="geometry")
     try:
-        return shapely.geometry.shape(raw)
-    except (ValueError, TypeError, KeyError, AttributeError, GEOSException) as exc:
+        geometry = shapely.geometry.shape(raw)
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, GEOSException) as exc:
         raise BadInput(f"geometry is not a GeoJSON geometry: {exc}", field="geometry") from exc
+    check_coordinates(geometry, "geometry", max_vertices)
+    return geometry
 
 
 def _repair(geometry: shapely.Geometry, notes: list[str]) -> shapely.Geometry:
@@ -62,13 +65,15 @@ def _repair(geometry: shapely.Geometry, notes: list[str]) -> shapely.Geometry:
     return shapely.union_all(parts) if len(parts) > 1 else parts[0]
 
 
-def project_from_feature(feature: dict, crs: str | None = None) -> ProjectInput:
-    """Check a GeoJSON Feature; ``crs`` (or the Feature's own) declares GCJ-02 or a projected CRS."""
+def project_from_feature(feature: dict, crs: str | None = None, max_vertices: int | None = None) -> ProjectInput:
+    """Check a GeoJSON Feature; ``crs`` (or the Feature's own) declares GCJ-02 or a projected CRS.
+
+    ``max_vertices`` bounds the outline's size (``TooLarge`` over it); coordinates must be finite."""
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         raise BadInput("a project is a GeoJSON Feature with geometry and properties", field="type", value=str(feature.get("type") if isinstance(feature, dict) else type(feature).__name__))
     source_crs = normalize_crs_name(crs or _declared_crs(feature))
     notes: list[str] = []
-    geometry = _repair(to_storage_crs(_shape(feature), source_crs), notes)
+    geometry = _repair(to_storage_crs(_shape(feature, max_vertices), source_crs), notes)
     props = feature.get("properties") or {}
     if not isinstance(props, dict):
         raise BadInput("properties must be an object", field="properties")

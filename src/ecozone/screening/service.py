@@ -70,15 +70,23 @@ class ScreeningService:
         return self.screener_for(self.snapshots.get(as_of))
 
     def screen(
-        self, feature: dict, crs: str | None = None, as_of: dt.date | None = None, actor: str = "anonymous", store: bool = True
+        self,
+        feature: dict,
+        crs: str | None = None,
+        as_of: dt.date | None = None,
+        actor: str = "anonymous",
+        store: bool = True,
+        now: dt.datetime | None = None,
+        max_vertices: int | None = None,
     ) -> tuple[ScreeningResult, str | None]:
-        """Screen a GeoJSON Feature; store the answer unless ``store`` is False."""
-        project = project_from_feature(feature, crs)
+        """Screen a GeoJSON Feature; store the answer (made at ``now``) unless ``store`` is False."""
+        project = project_from_feature(feature, crs, max_vertices)
         result = self.screener(as_of).screen(project)
-        return result, (self.store(result, project, actor) if store else None)
+        return result, (self.store(result, project, actor, now) if store else None)
 
-    def store(self, result: ScreeningResult, project: ProjectInput, actor: str) -> str:
-        now = dt.datetime.now(dt.UTC)
+    def store(self, result: ScreeningResult, project: ProjectInput, actor: str, now: dt.datetime | None = None) -> str:
+        # Callers at the edge pass their clock; the fallback keeps older callers (CLI) working.
+        now = now or dt.datetime.now(dt.UTC)
         screening_id = new_screening_id(now)
         with self.engine.begin() as conn:
             screening_store.save_screening(

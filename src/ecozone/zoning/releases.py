@@ -185,8 +185,21 @@ def publish(
     actor: str,
     expected_lock_version: int | None = None,
     notice: str | None = None,
+    today: dt.date | None = None,
 ) -> Release:
-    """Filed → published, in force from ``effective_date``; the previous release is superseded."""
+    """Filed → published, in force from ``effective_date``; the previous release is superseded.
+
+    With ``today`` (the caller's date: every interactive publish passes it), an effective date
+    before today is refused: the zoning in force on a past day has been answered and cited
+    (``as_of``), and publishing into the past would rewrite those answers. Loading shipped or
+    historical data passes no ``today`` and records releases with their own past dates."""
+    if today is not None and effective_date < today:
+        raise Conflict(
+            f"effective date {effective_date.isoformat()} is before today ({today.isoformat()}): releases in force "
+            "in the past are immutable; publish with an effective date of today or later",
+            field="effective_date",
+            value=effective_date.isoformat(),
+        )
     fields: dict = {"effective_date": effective_date}
     if notice is not None:
         fields["notice"] = notice

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
 from ecozone.api.auth import require_role
-from ecozone.api.deps import get_engine, get_snapshots
+from ecozone.api.deps import RowId, get_engine, get_snapshots
 from ecozone.auth.model import User
 from ecozone.monitoring import alert_runs
 from ecozone.monitoring.alerts import load_rules
@@ -118,13 +118,13 @@ def get_alerts(status: str | None = None, _user: User = MONITOR, engine: Engine 
 
 
 @router.get("/alerts/{alert_id}", summary="One alert with its lifecycle events")
-def get_alert(alert_id: int, _user: User = MONITOR, engine: Engine = Depends(get_engine)) -> dict:
+def get_alert(alert_id: RowId, _user: User = MONITOR, engine: Engine = Depends(get_engine)) -> dict:
     with engine.connect() as conn:
         return alert_store.get_alert(conn, alert_id)
 
 
 @router.post("/alerts/{alert_id}/status", summary="Acknowledge or close an alert (who and when are recorded)")
-def post_alert_status(alert_id: int, body: StatusIn, user: User = MONITOR, engine: Engine = Depends(get_engine)) -> dict:
+def post_alert_status(alert_id: RowId, body: StatusIn, user: User = MONITOR, engine: Engine = Depends(get_engine)) -> dict:
     return alert_runs.change_alert_status(engine, alert_id, body.status, user.username, body.note, _now())
 
 
@@ -172,11 +172,11 @@ def get_complaints(status: str | None = None, _user: User = MONITOR, engine: Eng
 
 
 @router.get("/complaints/{complaint_id}", summary="One complaint with events and photos")
-def get_complaint(complaint_id: int, _user: User = MONITOR, engine: Engine = Depends(get_engine)) -> dict:
+def get_complaint(complaint_id: RowId, _user: User = MONITOR, engine: Engine = Depends(get_engine)) -> dict:
     with engine.connect() as conn:
         return complaint_store.get_complaint(conn, complaint_id)
 
 
 @router.post("/complaints/{complaint_id}/events", summary="Record progress on or close a complaint")
-def post_complaint_event(complaint_id: int, body: ProgressIn, user: User = MONITOR, engine: Engine = Depends(get_engine)) -> dict:
+def post_complaint_event(complaint_id: RowId, body: ProgressIn, user: User = MONITOR, engine: Engine = Depends(get_engine)) -> dict:
     return record_progress(engine, complaint_id, body.action, user.username, body.note, _now())

@@ -12,9 +12,16 @@ from typing import Annotated
 
 import shapely
 import shapely.geometry
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, Depends, File, Request, UploadFile
 
+from ecozone.api.auth import limit_anonymous_writes
+from ecozone.api.deps import get_edge_settings
+from ecozone.api.heavy import run_heavy
+from ecozone.api.routers.screening import read_upload
+from ecozone.api.settings import EdgeSettings
+from ecozone.auth.model import User
 from ecozone.errors import BadInput
+from ecozone.geo.checks import check_coordinates
 from ecozone.geo.crs import STORAGE_CRS, to_storage_crs
 from ecozone.geo.io import read_vector
 from ecozone.zoning.project_vocabulary import load_vocabulary
@@ -23,8 +30,6 @@ router = APIRouter(prefix="/api/v1", tags=["screening"])
 
 OUTLINE_SUFFIXES = (".gpkg", ".zip", ".geojson", ".json")
 PROJECT_FIELDS = ("name", "industry", "nature")
-# A project outline file is small; anything larger is almost surely the wrong file.
-MAX_OUTLINE_BYTES = 20 * 1024 * 1024
 
 
 @router.get("/project-vocabulary", summary="The project attributes and kinds screening rules read")
@@ -46,11 +51,12 @@ def project_vocabulary() -> dict:
     }
 
 
-def outline_of(geometries: list[shapely.Geometry | None], crs: str | None, filename: str) -> shapely.Geometry:
+def outline_of(geometries: list[shapely.Geometry | None], crs: str | None, filename: str, max_vertices: int | None = None) -> shapely.Geometry:
     """One project outline in CGCS2000 from a file's geometries (several parts are merged)."""
     parts = [g for g in geometries if g is not None and not g.is_empty]
     if not parts:
         raise BadInput(f"file {filename!r} holds no geometry", field="file", value=filename)
+    check_coordinates(shapely.GeometryCollection(parts), "file", max_vertices)
     outline = parts[0] if len(parts) == 1 else shapely.union_all(parts)
     if outline.geom_type == "GeometryCollection":
         raise BadInput(f"file {filename!r} mixes points, lines and polygons; send one kind of outline", field="file", value=filename)
@@ -58,19 +64,28 @@ def outline_of(geometries: list[shapely.Geometry | None], crs: str | None, filen
 
 
 @router.post("/outlines", summary="Read a project outline (.gpkg, zipped .shp or .geojson) as a CGCS2000 GeoJSON Feature")
-async def read_outline(file: Annotated[UploadFile, File(description=".gpkg, .zip (Shapefile) or .geojson")]) -> dict:
+async def read_outline(
+    request: Request,
+    file: Annotated[UploadFile, File(description=".gpkg, .zip (Shapefile) or .geojson")],
+    _user: User | None = Depends(limit_anonymous_writes),
+    edge: EdgeSettings = Depends(get_edge_settings),
+) -> dict:
     filename = file.filename or "upload"
     suffix = Path(filename).suffix.lower()
     if suffix not in OUTLINE_SUFFIXES:
         raise BadInput(f"file {filename!r}: send {', '.join(OUTLINE_SUFFIXES)}", field="file", value=filename)
-    data = await file.read(MAX_OUTLINE_BYTES + 1)
-    if len(data) > MAX_OUTLINE_BYTES:
-        raise BadInput(f"file {filename!r} is larger than {MAX_OUTLINE_BYTES} bytes", field="file", value=filename)
+    data = await read_upload(file, edge.max_upload_bytes)
+    # GDAL parsing runs in a bounded worker slot; a zip is refused from its directory when it
+    # would unpack to more than the upload limit.
+    return await run_heavy(request, outline_feature, data, suffix, filename, edge)
+
+
+def outline_feature(data: bytes, suffix: str, filename: str, edge: EdgeSettings) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"outline{suffix}"
         path.write_bytes(data)
-        table = read_vector(path)
-    outline = outline_of(table.geometries, table.crs, filename)
+        table = read_vector(path, max_uncompressed_bytes=edge.max_upload_bytes)
+    outline = outline_of(table.geometries, table.crs, filename, edge.max_vertices)
     return {
         "type": "Feature",
         "geometry": shapely.geometry.mapping(outline),

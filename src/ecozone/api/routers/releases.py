@@ -8,6 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from ecozone.api.deps import RowId
 from ecozone.errors import NotFound
 from ecozone.i18n import check_language
 from ecozone.zoning.repositories import releases as release_store
@@ -44,7 +45,7 @@ def list_releases(jurisdiction: str | None = Query(None), engine=Depends(_engine
 
 
 @router.get("/releases/{release_id}", summary="One published release with its notice")
-def get_release(release_id: int, engine=Depends(_engine)) -> dict:
+def get_release(release_id: RowId, engine=Depends(_engine)) -> dict:
     release = public_release(engine, release_id)
     previous = workflow.previous_release(engine, release)
     return {
@@ -58,7 +59,7 @@ def get_release(release_id: int, engine=Depends(_engine)) -> dict:
 
 
 @router.get("/releases/{release_a}/diff/{release_b}", summary="What changed from release A to release B")
-def diff_releases(release_a: int, release_b: int, format: str = Query("json", pattern="^(json|geojson)$"), engine=Depends(_engine)) -> dict:
+def diff_releases(release_a: RowId, release_b: RowId, format: str = Query("json", pattern="^(json|geojson)$"), engine=Depends(_engine)) -> dict:
     public_release(engine, release_a)
     public_release(engine, release_b)
     diff = workflow.diff(engine, release_a, release_b)

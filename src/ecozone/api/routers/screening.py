@@ -11,10 +11,13 @@ from typing import Any
 from fastapi import APIRouter, Body, Depends, File, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from ecozone.api.auth import require_role
+from ecozone.api.auth import limit_anonymous_writes, require_role
+from ecozone.api.deps import get_edge_settings
+from ecozone.api.heavy import run_heavy
+from ecozone.api.settings import EdgeSettings
 from ecozone.auth.model import User
 from ecozone.auth.roles import Role
-from ecozone.errors import BadInput
+from ecozone.errors import BadInput, TooLarge
 from ecozone.i18n import check_language
 from ecozone.screening.batch import read_batch, screen_batch
 from ecozone.screening.project_input import project_from_feature
@@ -54,7 +57,7 @@ def _report_response(service: ScreeningService, result, format: ReportFormat, la
 
 
 @router.post("/screenings", summary="Screen a project (GeoJSON Feature) against the zoning in force")
-def create_screening(
+async def create_screening(
     request: Request,
     feature: dict[str, Any] = Body(..., description="GeoJSON Feature: properties name, industry, nature, attributes"),
     as_of: dt.date | None = Query(None, description="Zoning in force on this date"),
@@ -62,12 +65,21 @@ def create_screening(
     format: ReportFormat = Query(ReportFormat.json),
     lang: str = Query("zh"),
     service: ScreeningService = Depends(get_service),
+    user: User | None = Depends(limit_anonymous_writes),
+    edge: EdgeSettings = Depends(get_edge_settings),
 ):
-    actor = getattr(request.state, "user", None) or "anonymous"
-    result, screening_id = service.screen(feature, crs=crs, as_of=as_of, actor=str(actor))
-    if format == ReportFormat.json:
-        return {**result.to_dict(), "screening_id": screening_id}
-    return _report_response(service, result, format, lang, screening_id, documents=cited_documents(request))
+    # The actor is who the token or cookie says, never a value the caller sends.
+    actor = user.username if user else "anonymous"
+    now = dt.datetime.now(dt.UTC)
+
+    def screen_and_report():
+        documents = cited_documents(request)
+        result, screening_id = service.screen(feature, crs=crs, as_of=as_of, actor=actor, now=now, max_vertices=edge.max_vertices)
+        if format == ReportFormat.json:
+            return {**result.to_dict(), "screening_id": screening_id}
+        return _report_response(service, result, format, lang, screening_id, documents=documents)
+
+    return await run_heavy(request, screen_and_report)
 
 
 @router.get("/screenings/{screening_id}", summary="A stored screening, with reviewers' overrides")
@@ -76,24 +88,30 @@ def get_screening(screening_id: str, service: ScreeningService = Depends(get_ser
 
 
 @router.get("/screenings/{screening_id}/report", summary="The report of a stored screening (HTML or PDF)")
-def screening_report(
+async def screening_report(
     request: Request,
     screening_id: str,
     format: ReportFormat = Query(ReportFormat.html),
     lang: str = Query("zh"),
     service: ScreeningService = Depends(get_service),
 ):
-    stored = service.get(screening_id)
-    snapshot = load_snapshot_of(service.engine, [r["id"] for r in stored["result"]["release"]], dt.date.fromisoformat(stored["result"]["as_of"]), service.snapshots.regions())
-    result = service.screener_for(snapshot).screen(project_from_feature(stored["input"], stored["input"].get("crs")))
-    if format == ReportFormat.json:
-        return stored
-    return _report_response(service, result, format, lang, screening_id, stored["overrides"], cited_documents(request))
+    def report():
+        documents = cited_documents(request)
+        stored = service.get(screening_id)
+        if format == ReportFormat.json:
+            return stored
+        snapshot = load_snapshot_of(service.engine, [r["id"] for r in stored["result"]["release"]], dt.date.fromisoformat(stored["result"]["as_of"]), service.snapshots.regions())
+        result = service.screener_for(snapshot).screen(project_from_feature(stored["input"], stored["input"].get("crs")))
+        return _report_response(service, result, format, lang, screening_id, stored["overrides"], documents)
+
+    return await run_heavy(request, report)
 
 
 @router.post("/screenings/{screening_id}/rerun", summary="Re-run a stored screening on the releases it used")
-def rerun_screening(screening_id: str, service: ScreeningService = Depends(get_service)) -> dict:
-    return service.rerun(screening_id)
+async def rerun_screening(
+    request: Request, screening_id: str, service: ScreeningService = Depends(get_service), _user: User | None = Depends(limit_anonymous_writes)
+) -> dict:
+    return await run_heavy(request, service.rerun, screening_id)
 
 
 @router.post("/screenings/{screening_id}/overrides", summary="Mark a finding as not applicable, with a reason")
@@ -132,52 +150,87 @@ def industry(code: str) -> dict:
 
 
 @router.post("/siting", summary="Where in a county or city a project would be compliant, restricted or prohibited (GeoJSON)")
-def siting(
+async def siting(
+    request: Request,
     industry: str = Body(..., description="GB/T 4754-2017 code"),
     region: str = Body(..., description="GB/T 2260 code of a county or city"),
     nature: str = Body("new"),
     attributes: dict[str, Any] | None = Body(None),
     as_of: dt.date | None = Query(None),
     service: ScreeningService = Depends(get_service),
+    _user: User | None = Depends(limit_anonymous_writes),
 ) -> dict:
-    screener = service.screener(as_of)
-    target = screener.snapshot.regions.by_code.get(region)
-    if target is None:
-        raise BadInput(f"region {region!r} is not a known GB/T 2260 code", field="region", value=region)
-    return site(screener, target, industry, nature, attributes).to_feature_collection()
+    def siting_map() -> dict:
+        screener = service.screener(as_of)
+        target = screener.snapshot.regions.by_code.get(region)
+        if target is None:
+            raise BadInput(f"region {region!r} is not a known GB/T 2260 code", field="region", value=region)
+        return site(screener, target, industry, nature, attributes).to_feature_collection()
+
+    return await run_heavy(request, siting_map)
 
 
 @router.post("/routes/compare", summary="Compare alternative line routes: length per unit class and findings")
-def routes_compare(
+async def routes_compare(
+    request: Request,
     collection: dict[str, Any] = Body(..., description="FeatureCollection of alternative routes (LineStrings)"),
     as_of: dt.date | None = Query(None),
     service: ScreeningService = Depends(get_service),
+    _user: User | None = Depends(limit_anonymous_writes),
+    edge: EdgeSettings = Depends(get_edge_settings),
 ) -> list[dict]:
     features = collection.get("features") or []
-    if collection.get("type") != "FeatureCollection" or len(features) < 1:
-        raise BadInput("send a FeatureCollection of one or more route Features", field="type", value=collection.get("type"))
-    routes = [project_from_feature(f, collection.get("crs")) for f in features]
-    return compare_routes(service.screener(as_of), routes)
+    if collection.get("type") != "FeatureCollection" or not isinstance(features, list) or len(features) < 1:
+        raise BadInput("send a FeatureCollection of one or more route Features", field="type", value=str(collection.get("type")))
+    if len(features) > edge.max_batch_rows:
+        raise TooLarge(f"{len(features)} routes, more than the limit of {edge.max_batch_rows}", field="features", limit="max_batch_rows", value=edge.max_batch_rows)
+
+    def compare():
+        routes = [project_from_feature(f, collection.get("crs"), edge.max_vertices) for f in features]
+        return compare_routes(service.screener(as_of), routes)
+
+    return await run_heavy(request, compare)
 
 
 @router.post("/screenings/batch", summary="Screen every project of an uploaded CSV, GeoJSON or GeoPackage")
 async def screenings_batch(
-    file: UploadFile = File(..., description=".csv (lon/lat or wkt), .geojson or .gpkg"),
+    request: Request,
+    file: UploadFile = File(..., description=".csv (lon/lat or wkt; UTF-8 or GBK), .geojson or .gpkg"),
     as_of: dt.date | None = Query(None),
     service: ScreeningService = Depends(get_service),
+    _user: User | None = Depends(limit_anonymous_writes),
+    edge: EdgeSettings = Depends(get_edge_settings),
 ) -> dict:
     suffix = Path(file.filename or "upload").suffix.lower()
     if suffix not in {".csv", ".geojson", ".json", ".gpkg"}:
         raise BadInput(f"file {file.filename!r}: send .csv, .geojson or .gpkg", field="file", value=file.filename)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"upload{suffix}"
-        path.write_bytes(await file.read())
-        features, crs = read_batch(path)
-    result = screen_batch(service.screener(as_of), features, crs, progress=False)
-    return {
-        "summary": result.summary(),
-        "rows": [
-            {"name": r.name, "verdict": r.verdict, "units": r.units, "unit_classes": r.classes, "findings": r.findings, "result_id": r.result_id, "error": r.error}
-            for r in result.rows
-        ],
-    }
+    data = await read_upload(file, edge.max_upload_bytes)
+
+    def screen_file() -> dict:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"upload{suffix}"
+            path.write_bytes(data)
+            features, crs = read_batch(path, max_rows=edge.max_batch_rows)
+        result = screen_batch(service.screener(as_of), features, crs, progress=False, max_vertices=edge.max_vertices)
+        return {
+            "summary": result.summary(),
+            "rows": [
+                {"name": r.name, "verdict": r.verdict, "units": r.units, "unit_classes": r.classes, "findings": r.findings, "result_id": r.result_id, "error": r.error}
+                for r in result.rows
+            ],
+        }
+
+    # Parsing and screening a large batch takes seconds: it runs in a bounded worker slot so
+    # the event loop keeps answering /healthz and where meanwhile.
+    return await run_heavy(request, screen_file)
+
+
+async def read_upload(file: UploadFile, limit: int) -> bytes:
+    """The uploaded file's bytes; ``TooLarge`` naming the limit past ``limit`` bytes."""
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(
+            f"file {file.filename!r} is larger than the limit of {limit} bytes (ECOZONE_EDGE_MAX_UPLOAD_BYTES)",
+            field="file", limit="max_upload_bytes", value=limit,
+        )
+    return data

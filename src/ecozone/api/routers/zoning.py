@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from fastapi import APIRouter, Depends, Query
 
 from ecozone.api.deps import get_snapshot
@@ -15,8 +17,8 @@ router = APIRouter(prefix="/api/v1", tags=["zoning"])
 
 @router.get("/where", summary="Region and control units at a point, with their access lists")
 def get_where(
-    lon: float = Query(..., description="Longitude, EPSG:4490 (or 4326)"),
-    lat: float = Query(..., description="Latitude, EPSG:4490 (or 4326)"),
+    lon: float = Query(..., description="Longitude, EPSG:4490 (or 4326)", allow_inf_nan=False),
+    lat: float = Query(..., description="Latitude, EPSG:4490 (or 4326)", allow_inf_nan=False),
     snapshot: ZoningSnapshot = Depends(get_snapshot),
 ) -> dict:
     return where(snapshot, lon, lat).to_dict()
@@ -29,7 +31,7 @@ def parse_bbox(bbox: str) -> tuple[float, float, float, float]:
         values = tuple(float(p) for p in parts)
     except ValueError:
         values = ()
-    if len(values) != 4 or values[0] > values[2] or values[1] > values[3]:
+    if len(values) != 4 or not all(math.isfinite(v) for v in values) or values[0] > values[2] or values[1] > values[3]:
         raise BadInput(f"bbox {bbox!r} is not minlon,minlat,maxlon,maxlat", field="bbox", value=bbox)
     return values  # type: ignore[return-value]
 
