@@ -4,13 +4,18 @@ answers 413 naming it, anonymous writes are rate limited."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import io
 import json
 import zipfile
 
 import httpx
+import pytest
 
-from .hardening_helpers import client_with, project, square
+from ecozone.errors import NotFound
+from ecozone.screening.service import ScreeningService
+
+from .hardening_helpers import client_with, login, project, square
 
 
 def batch_csv(rows: int) -> bytes:
@@ -114,3 +119,32 @@ def test_anonymous_writes_are_rate_limited_per_address(loaded_engine):
     assert refused.json()["error"] == "rate_limited"
     # Reading is not limited.
     assert client.get("/api/v1/where", params={"lon": 112.55, "lat": 37.87}).status_code == 200
+
+
+def test_anonymous_screenings_past_retention_are_removed_and_reviewed_ones_kept(loaded_engine):
+    # Storage behaviour: runs on SQLite and PostGIS. The clock is passed in, as the edge does.
+    service = ScreeningService(loaded_engine)
+    start = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+    _, old = service.screen(project(square()), now=start)
+    _, reviewed = service.screen(project(square()), now=start)
+    _, staff = service.screen(project(square()), actor="a_reviewer", now=start)
+    findings = service.get(reviewed)["result"]["findings"]
+    if findings:
+        service.override(reviewed, findings[0]["rule_id"], "现场核实不适用", "a_reviewer")
+    _, fresh = service.screen(project(square()), now=start + dt.timedelta(days=89))
+    deleted = service.purge_anonymous(start + dt.timedelta(days=90, seconds=1), dt.timedelta(days=90))
+    assert deleted == (1 if findings else 2)
+    assert service.get(fresh)["screening_id"] == fresh and service.get(staff)["actor"] == "a_reviewer"
+    assert service.rerun(fresh)["same"] is True
+    with pytest.raises(NotFound):
+        service.get(old)
+
+
+def test_an_anonymous_screening_over_its_size_cap_is_413_but_staff_may_send_it(loaded_engine):
+    client = client_with(loaded_engine, max_anonymous_input_bytes=2048)
+    feature = project(square())
+    feature["properties"]["name"] = "长" * 1000
+    refused = client.post("/api/v1/screenings", json=feature)
+    assert refused.status_code == 413 and refused.json()["limit"] == "max_anonymous_input_bytes"
+    headers = login(client, loaded_engine, "big_reviewer", ["reviewer"])
+    assert client.post("/api/v1/screenings", json=feature, headers=headers).status_code == 200

@@ -114,13 +114,13 @@ def test_login_edit_file_publish_changes_the_public_unit_card(browser_page, staf
     page.screenshot(path=str(artifacts / "staff-editor-draft.png"), full_page=True)
     release_path = urlsplit(page.url).path
     page.click("#submit-release")
-    page.wait_for_function("document.getElementById('release-status').textContent === '已提交'")
+    page.wait_for_function("() => document.getElementById('release-status').textContent === '已提交'")
     assert page.locator("#file-release").count() == 0  # an editor does not file
     log_out(page)
 
     log_in(page, staff_server, "sx_filer", release_path)
     page.click("#file-release")
-    page.wait_for_function("document.getElementById('release-status').textContent === '已备案'")
+    page.wait_for_function("() => document.getElementById('release-status').textContent === '已备案'")
     assert page.locator("#publish-release").count() == 0  # the province files; the city publishes
     log_out(page)
 
@@ -128,7 +128,7 @@ def test_login_edit_file_publish_changes_the_public_unit_card(browser_page, staf
     page.fill("#effective-date", dt.date.today().isoformat())
     page.fill("#notice", "太原市生态环境分区管控动态更新（测试）")
     page.click("#publish-release")
-    page.wait_for_function("document.getElementById('release-status').textContent === '现行有效'")
+    page.wait_for_function("() => document.getElementById('release-status').textContent === '现行有效'")
     audit = page.inner_text("#audit")
     for who, what in [("ty_editor", "编辑单元"), ("ty_editor", "提交"), ("sx_filer", "备案"), ("ty_publisher", "发布")]:
         assert who in audit and what in audit

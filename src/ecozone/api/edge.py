@@ -20,6 +20,7 @@ from starlette.requests import Request
 
 from ecozone.api.errors import error_body
 from ecozone.api.heavy import heavy_limiter
+from ecozone.api.openapi import install_openapi
 from ecozone.api.ratelimit import TokenBucket
 from ecozone.api.settings import EdgeSettings
 from ecozone.errors import BadInput, EcozoneError, Forbidden, TooLarge
@@ -265,8 +266,9 @@ def configure_edge(app: FastAPI, edge: EdgeSettings) -> None:
 
 
 def install_edge(app: FastAPI, edge: EdgeSettings) -> None:
-    """Edge state and middleware; the middleware is added last so that it runs first, before
-    any route or log line."""
+    """Edge state, middleware and the completed OpenAPI document; the middleware is added last
+    so that it runs first, before any route or log line."""
     configure_edge(app, edge)
+    install_openapi(app)
     app.add_middleware(BodyLimits)
     app.add_middleware(SecurityHeaders)

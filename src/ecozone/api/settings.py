@@ -40,6 +40,9 @@ class EdgeSettings(BaseSettings):
     login_burst: int = Field(default=5, ge=1, description="Logins allowed at once before the per-minute rate applies")
     anonymous_writes_per_minute: float = Field(default=60, gt=0, description="Anonymous POSTs per minute from one IP address")
     anonymous_write_burst: int = Field(default=20, ge=1, description="Anonymous POSTs allowed at once")
+    max_anonymous_input_bytes: int = Field(
+        default=1 * MIB, ge=1024, description="Largest project (GeoJSON) an anonymous caller may have screened and stored; over it: 413"
+    )
     screening_retention_days: int = Field(
         default=90, ge=1, description="Anonymous screenings are kept this long, then removed; a stored id answers until then"
     )

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import shapely
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, delete, exists, func, insert, select
 
 from ecozone.errors import NotFound
 from ecozone.store.schema import screening_overrides, screenings
@@ -133,3 +133,11 @@ def overrides_for(conn: Connection, screening_id: str) -> list[Override]:
         .order_by(screening_overrides.c.id)
     )
     return [Override(r.screening_id, r.rule_id, r.reason, r.actor, r.at) for r in rows]
+
+
+def delete_unreviewed_before(conn: Connection, actor: str, before: dt.datetime) -> int:
+    """Delete ``actor``'s screenings made before ``before`` that no reviewer has overridden;
+    the number deleted."""
+    reviewed = exists().where(screening_overrides.c.screening_id == screenings.c.id)
+    result = conn.execute(delete(screenings).where(screenings.c.actor == actor, screenings.c.created_at < before, ~reviewed))
+    return result.rowcount or 0

@@ -20,6 +20,8 @@ from ecozone.zoning.inforce import SnapshotCache, ZoningSnapshot, load_snapshot_
 from ecozone.zoning.rule_files import build_rulebook
 from ecozone.zoning.rules import Rulebook
 
+ANONYMOUS = "anonymous"
+
 
 def new_screening_id(now: dt.datetime) -> str:
     """Time-ordered and unguessable: a timestamp followed by random hex."""
@@ -108,6 +110,13 @@ class ScreeningService:
                 ),
             )
         return screening_id
+
+    def purge_anonymous(self, now: dt.datetime, retention: dt.timedelta) -> int:
+        """Delete anonymous screenings older than ``retention`` at ``now`` (the caller's clock),
+        except those a reviewer has overridden; the number deleted. Within the retention a
+        stored id still answers and re-runs on the releases it used."""
+        with self.engine.begin() as conn:
+            return screening_store.delete_unreviewed_before(conn, ANONYMOUS, now - retention)
 
     def get(self, screening_id: str) -> dict:
         """A stored answer with who asked, when, and the reviewers' overrides beside the original."""

@@ -18,18 +18,21 @@ from ecozone.api.settings import EdgeSettings
 from ecozone.auth.model import User
 from ecozone.auth.roles import Role
 from ecozone.errors import BadInput, TooLarge
+from ecozone.logging import get_logger
 from ecozone.i18n import check_language
 from ecozone.screening.batch import read_batch, screen_batch
 from ecozone.screening.project_input import project_from_feature
 from ecozone.documents import DocumentRegistry, load_registry, registry_path
 from ecozone.screening.report import render_report_html, render_report_pdf
-from ecozone.screening.service import ScreeningService
+from ecozone.screening.service import ANONYMOUS, ScreeningService
 from ecozone.screening.siting import compare_routes, site
 from ecozone.zoning.industries import get_industry, search_industries
 from ecozone.zoning.industry_suggest import MAX_TEXT_LENGTH, suggest_industries
 from ecozone.zoning.inforce import load_snapshot_of
 
 router = APIRouter(prefix="/api/v1", tags=["screening"])
+log = get_logger("api")
+PURGE_INTERVAL = dt.timedelta(minutes=10)
 
 
 class ReportFormat(StrEnum):
@@ -69,10 +72,14 @@ async def create_screening(
     edge: EdgeSettings = Depends(get_edge_settings),
 ):
     # The actor is who the token or cookie says, never a value the caller sends.
-    actor = user.username if user else "anonymous"
+    actor = user.username if user else ANONYMOUS
     now = dt.datetime.now(dt.UTC)
+    if user is None:
+        await check_anonymous_size(request, edge)
 
     def screen_and_report():
+        if user is None:
+            purge_expired(request, service, edge, now)
         documents = cited_documents(request)
         result, screening_id = service.screen(feature, crs=crs, as_of=as_of, actor=actor, now=now, max_vertices=edge.max_vertices)
         if format == ReportFormat.json:
@@ -80,6 +87,27 @@ async def create_screening(
         return _report_response(service, result, format, lang, screening_id, documents=documents)
 
     return await run_heavy(request, screen_and_report)
+
+
+async def check_anonymous_size(request: Request, edge: EdgeSettings) -> None:
+    """Anonymous answers are stored: their input is capped below the general JSON limit."""
+    size = len(await request.body())
+    if size > edge.max_anonymous_input_bytes:
+        raise TooLarge(
+            f"a project of {size} bytes is over the limit of {edge.max_anonymous_input_bytes} bytes for anonymous screenings; log in or simplify the outline",
+            field="geometry", limit="max_anonymous_input_bytes", value=edge.max_anonymous_input_bytes,
+        )
+
+
+def purge_expired(request: Request, service: ScreeningService, edge: EdgeSettings, now: dt.datetime) -> None:
+    """Remove anonymous screenings past their retention, at most once every ten minutes."""
+    state = request.app.state
+    if getattr(state, "next_purge", None) and now < state.next_purge:
+        return
+    state.next_purge = now + PURGE_INTERVAL
+    deleted = service.purge_anonymous(now, dt.timedelta(days=edge.screening_retention_days))
+    if deleted:
+        log.info("purged anonymous screenings", deleted=deleted, retention_days=edge.screening_retention_days)
 
 
 @router.get("/screenings/{screening_id}", summary="A stored screening, with reviewers' overrides")

@@ -1,0 +1,94 @@
+"""Issue 16, item 3: a bounded schemathesis run over every operation of the OpenAPI document,
+against the ASGI app, anonymous and as staff. It fails on any 5xx, any status the document does
+not list, and any content type it does not list. Bounded: ``FUZZ_EXAMPLES`` cases per operation
+and caller (a couple of minutes in all on a quiet machine)."""
+
+from __future__ import annotations
+
+import hypothesis
+import pytest
+import schemathesis
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, Phase
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import content_type_conformance, status_code_conformance
+
+from ecozone import bootstrap
+from ecozone.api.app import create_app
+from ecozone.api.edge import configure_edge
+from ecozone.api.settings import EdgeSettings
+from ecozone.auth import accounts
+from ecozone.auth.roles import Role
+from ecozone.settings import Settings
+from ecozone.store.engine import make_engine, migrate
+
+from ..conftest import write_territory
+from .hardening_helpers import PASSWORD
+
+FUZZ_EXAMPLES = 20
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance]
+STAFF = "fuzz_staff"
+FUZZ_SETTINGS = hypothesis.settings(
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@pytest.fixture(scope="module")
+def fuzz_app(tmp_path_factory):
+    root = tmp_path_factory.mktemp("fuzz")
+    engine = make_engine(f"sqlite:///{root / 'ecozone.db'}")
+    migrate(engine)
+    territory = write_territory(root / "data" / "shanxi")
+    bootstrap.load_reference_data(engine, territory)
+    bootstrap.load_demo_release(engine, territory)
+    accounts.create_user(engine, STAFF, PASSWORD, [r.value for r in Role], None)
+    app = create_app(Settings(log_json=True), engine)
+    # Small limits keep each case fast; the rate limits would turn the run into 429s.
+    configure_edge(app, EdgeSettings(rate_limits=False, max_batch_rows=20, max_vertices=2000))
+    yield app
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def staff_headers(fuzz_app) -> dict:
+    response = TestClient(fuzz_app).post("/api/v1/auth/login", json={"username": STAFF, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def _fuzz(app, headers: dict | None) -> list[str]:
+    """Fuzz every operation (valid and invalid inputs); the failures, one line each."""
+    failures = []
+    for result in schemathesis.openapi.from_asgi("/openapi.json", app).get_all_operations():
+        operation = result.ok()
+        if headers and operation.path == "/api/v1/auth/logout":
+            continue  # logging out would end the session the other staff cases use
+        cases = st.one_of(operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE))
+
+        @FUZZ_SETTINGS
+        @hypothesis.given(case=cases)
+        def check(case):
+            case.call_and_validate(headers=headers, checks=CHECKS)
+
+        try:
+            check()
+        except Exception as exc:  # noqa: BLE001 - every failing operation is reported, not just the first
+            failures.append(f"{operation.method.upper()} {operation.path}: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}\n{exc}")
+    return failures
+
+
+def test_anonymous_requests_get_only_documented_answers(fuzz_app):
+    failures = _fuzz(fuzz_app, None)
+    assert not failures, "\n\n".join(failures)
+
+
+def test_staff_requests_get_only_documented_answers(fuzz_app, staff_headers):
+    failures = _fuzz(fuzz_app, staff_headers)
+    assert not failures, "\n\n".join(failures)
