@@ -142,9 +142,18 @@ def test_anonymous_screenings_past_retention_are_removed_and_reviewed_ones_kept(
 
 def test_an_anonymous_screening_over_its_size_cap_is_413_but_staff_may_send_it(loaded_engine):
     client = client_with(loaded_engine, max_anonymous_input_bytes=2048)
-    feature = project(square())
-    feature["properties"]["name"] = "长" * 1000
+    ring = [[112.5 + 0.02 * i / 300, 37.70] for i in range(300)] + [[112.52, 37.72], [112.5, 37.72], [112.5, 37.70]]
+    feature = project({"type": "Polygon", "coordinates": [ring]})
     refused = client.post("/api/v1/screenings", json=feature)
     assert refused.status_code == 413 and refused.json()["limit"] == "max_anonymous_input_bytes"
     headers = login(client, loaded_engine, "big_reviewer", ["reviewer"])
     assert client.post("/api/v1/screenings", json=feature, headers=headers).status_code == 200
+
+
+def test_a_project_name_longer_than_its_column_is_422_not_a_500(loaded_engine):
+    # PostgreSQL refused the INSERT (VARCHAR(256)) with a 500 before; SQLite stored it.
+    feature = project(square())
+    feature["properties"]["name"] = "长" * 300
+    response = client_with(loaded_engine).post("/api/v1/screenings", json=feature)
+    assert response.status_code == 422, response.text
+    assert response.json()["field"] == "properties.name"

@@ -6,9 +6,10 @@ here by rules that follow from how the API is built, so each new route is docume
 
 - every operation: 422 (bad input) and 503 (database unreachable);
 - operations that take a token (``security``): 401 and 403;
-- operations with path parameters: 404 (the id, code or name does not exist);
+- operations with parameters or a body: 404 (an id, code or name they give does not exist);
 - writes (POST, PUT, PATCH, DELETE): 403 (foreign origin on a cookie-authenticated write),
   409 (stale lock_version, wrong status, duplicate), 413 (a size limit) and 429 (a rate limit);
+- operations taking a multipart or form body: 400 (the body cannot be parsed);
 - operations with a ``format`` parameter offering html or pdf: those media types on success.
 """
 
@@ -32,9 +33,10 @@ ERROR_SCHEMA = {
     "additionalProperties": True,
 }
 ERROR_DESCRIPTIONS = {
+    "400": "The multipart or form body is malformed (it cannot be parsed into fields)",
     "401": "Not logged in, or the session expired",
     "403": "The user's role or jurisdiction does not allow this, or a cookie-authenticated write came from another origin",
-    "404": "The id, code or name does not exist (or is not visible to the caller)",
+    "404": "An id, code or name given in the path, query or body does not exist (or is not visible to the caller)",
     "409": "Conflicts with the stored state: stale lock_version, wrong status, duplicate, or a date that would rewrite history",
     "413": "Over a size limit (request body, upload, rows, vertices, uncompressed size); the answer names the limit",
     "422": "Bad input; ``field`` names it",
@@ -42,6 +44,7 @@ ERROR_DESCRIPTIONS = {
     "503": "The database does not answer",
 }
 WRITE_METHODS = {"post", "put", "patch", "delete"}
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 REPORT_TYPES = {"html": "text/html", "pdf": "application/pdf"}
 
 
@@ -55,10 +58,13 @@ def error_statuses(method: str, operation: dict) -> list[str]:
     parameters = operation.get("parameters", [])
     if operation.get("security"):
         statuses |= {"401", "403"}
-    if any(p.get("in") == "path" for p in parameters):
+    if parameters or method in WRITE_METHODS:
         statuses.add("404")
     if method in WRITE_METHODS:
         statuses |= {"403", "409", "413", "429"}
+    body_types = operation.get("requestBody", {}).get("content", {})
+    if any(t in body_types for t in FORM_TYPES):
+        statuses.add("400")
     return sorted(statuses)
 
 

@@ -17,6 +17,8 @@ from ecozone.geo.crs import STORAGE_CRS, normalize_crs_name, to_storage_crs
 from ecozone.geo.io import read_vector
 from ecozone.zoning.project import Project, make_project
 
+# The stored project name is a VARCHAR(256) (screenings.project_name).
+MAX_NAME_LENGTH = 256
 NOTE_REPAIRED_ZH = "项目范围线存在自相交等几何错误（{reason}），已自动修复后研判。"
 
 
@@ -77,6 +79,8 @@ def project_from_feature(feature: dict, crs: str | None = None, max_vertices: in
     props = feature.get("properties") or {}
     if not isinstance(props, dict):
         raise BadInput("properties must be an object", field="properties")
+    if len(str(props.get("name") or "")) > MAX_NAME_LENGTH:
+        raise BadInput(f"the project name is longer than {MAX_NAME_LENGTH} characters", field="properties.name", value=str(props["name"])[:40] + "…")
     project = make_project(
         geometry,
         industry=props.get("industry"),

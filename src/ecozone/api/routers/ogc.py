@@ -207,7 +207,11 @@ def landing_page(request: Request) -> dict:
     }
 
 
-@router.get("/api", summary="OpenAPI 3.0 definition of the OGC endpoints")
+@router.get(
+    "/api",
+    summary="OpenAPI 3.0 definition of the OGC endpoints",
+    responses={200: {"content": {OPENAPI_MEDIA_TYPE: {"schema": {"type": "object"}}}}},
+)
 def api_definition(request: Request) -> JSONResponse:
     return JSONResponse(openapi_document(ogc_root(request)), media_type=OPENAPI_MEDIA_TYPE)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import tempfile
 from enum import StrEnum
 from pathlib import Path
@@ -75,7 +76,7 @@ async def create_screening(
     actor = user.username if user else ANONYMOUS
     now = dt.datetime.now(dt.UTC)
     if user is None:
-        await check_anonymous_size(request, edge)
+        check_anonymous_size(feature, edge)
 
     def screen_and_report():
         if user is None:
@@ -89,9 +90,9 @@ async def create_screening(
     return await run_heavy(request, screen_and_report)
 
 
-async def check_anonymous_size(request: Request, edge: EdgeSettings) -> None:
+def check_anonymous_size(feature: dict, edge: EdgeSettings) -> None:
     """Anonymous answers are stored: their input is capped below the general JSON limit."""
-    size = len(await request.body())
+    size = len(json.dumps(feature, ensure_ascii=False).encode("utf-8"))
     if size > edge.max_anonymous_input_bytes:
         raise TooLarge(
             f"a project of {size} bytes is over the limit of {edge.max_anonymous_input_bytes} bytes for anonymous screenings; log in or simplify the outline",
