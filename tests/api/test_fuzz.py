@@ -1,7 +1,7 @@
 """Issue 16, item 3: a bounded schemathesis run over every operation of the OpenAPI document,
 against the ASGI app, anonymous and as staff. It fails on any 5xx, any status the document does
 not list, and any content type it does not list. Bounded: ``FUZZ_EXAMPLES`` cases per operation
-and caller (a couple of minutes in all on a quiet machine)."""
+and caller, valid and invalid inputs, derandomized (about 1,400 requests in all)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase
 from hypothesis import strategies as st
+from hypothesis.errors import FlakyFailure
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, status_code_conformance
 
 from ecozone import bootstrap
-from ecozone.api.app import create_app
+from ecozone.app import create_app
 from ecozone.api.edge import configure_edge
 from ecozone.api.settings import EdgeSettings
 from ecozone.auth import accounts
@@ -27,7 +28,7 @@ from ecozone.store.engine import make_engine, migrate
 from ..conftest import write_territory
 from .hardening_helpers import PASSWORD
 
-FUZZ_EXAMPLES = 20
+FUZZ_EXAMPLES = 10
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance]
 STAFF = "fuzz_staff"
 FUZZ_SETTINGS = hypothesis.settings(
@@ -52,6 +53,9 @@ def fuzz_app(tmp_path_factory):
     app = create_app(Settings(log_json=True), engine)
     # Small limits keep each case fast; the rate limits would turn the run into 429s.
     configure_edge(app, EdgeSettings(rate_limits=False, max_batch_rows=20, max_vertices=2000))
+    # Load the lazily built indexes (industry suggestions) once, so the first fuzzed case is not
+    # slower than its replay: Hypothesis reports a case that fails only once as unreliable.
+    TestClient(app).get("/api/v1/industries/suggest", params={"q": "焦化厂"})
     yield app
     engine.dispose()
 
@@ -77,11 +81,30 @@ def _fuzz(app, headers: dict | None) -> list[str]:
         def check(case):
             case.call_and_validate(headers=headers, checks=CHECKS)
 
-        try:
-            check()
-        except Exception as exc:  # noqa: BLE001 - every failing operation is reported, not just the first
-            failures.append(f"{operation.method.upper()} {operation.path}: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}\n{exc}")
+        failure = _run(check)
+        if isinstance(failure, FlakyFailure):
+            # A case that failed once and then passed (e.g. behind a cache warming up) is run
+            # again from the start; a real defect fails again and is reported with its cause.
+            failure = _run(check)
+        if failure is not None:
+            failures.append(f"{operation.method.upper()} {operation.path}: {_describe(failure)}")
     return failures
+
+
+def _run(check) -> BaseException | None:
+    try:
+        check()
+    except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - every failing operation is reported, not just the first
+        return exc
+    return None
+
+
+def _describe(exc: BaseException) -> str:
+    """The failure and the exceptions inside it (schemathesis and Hypothesis group them)."""
+    parts = [f"{type(exc).__name__}: {exc}"]
+    for inner in getattr(exc, "exceptions", ()) or ():
+        parts.append(_describe(inner))
+    return "\n".join(parts)
 
 
 def test_anonymous_requests_get_only_documented_answers(fuzz_app):
