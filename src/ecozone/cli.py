@@ -341,8 +341,10 @@ def release_publish(
     actor: ActorOption = "cli",
     lock_version: LockOption = None,
 ) -> None:
-    """Filed → published, in force from the effective date."""
-    _transition("publish", release_id, actor, lock_version, effective_date=effective.date(), notice=notice)
+    """Filed → published, in force from the effective date (today or later: the past is immutable)."""
+    # The UTC date, as at the API: never ahead of the Beijing date.
+    today = dt.datetime.now(dt.UTC).date()
+    _transition("publish", release_id, actor, lock_version, effective_date=effective.date(), notice=notice, today=today)
 
 
 @release_app.command("export")
