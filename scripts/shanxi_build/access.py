@@ -11,12 +11,13 @@ import shapely
 import yaml
 
 from ecozone.errors import BadInput
-from ecozone.geo.metric import buffer_m
+from ecozone.geo.metric import area_m2, buffer_m
 
 from .units import Unit
 from .zones import Layers
 
 DIMENSIONS = ("spatial_layout", "emissions", "risk", "resources")
+OVERLAP_M2 = 100.0
 
 
 @dataclass(frozen=True)
@@ -71,10 +72,12 @@ class FeatureTests:
                 raise BadInput(f"access template names unknown feature {key}", field="features", value=key) from exc
             shapely.prepare(target)
             hit = shapely.intersects(target, self._geoms)
-            # A shared edge is not an overlap: count a unit only when the intersection has area.
+            # A shared edge is not an overlap, nor is the sliver left by snapping a unit to the
+            # 1e-6° grid along a buffer's edge: count a unit only when it overlaps by more than
+            # OVERLAP_M2 (the validation's overlap tolerance).
             touching = np.flatnonzero(hit)
             if touching.size:
-                inner = shapely.area(shapely.intersection(target, self._geoms[touching])) > 0
+                inner = np.asarray(area_m2(shapely.intersection(target, self._geoms[touching]))) > OVERLAP_M2
                 hit[touching[~inner]] = False
             self._cache[(key, within_m)] = hit
         return self._cache[(key, within_m)]
@@ -83,7 +86,7 @@ class FeatureTests:
 def _alternative_matches(alt: dict[str, Any], unit: Unit, index: int, tests: FeatureTests) -> bool:
     if "classes" in alt and unit.unit_class not in alt["classes"]:
         return False
-    if "kinds" in alt and unit.kind not in alt["kinds"]:
+    if "kinds" in alt and not set(unit.kinds) & set(alt["kinds"]):
         return False
     if "park_types" in alt and unit.park_type not in alt["park_types"]:
         return False

@@ -34,6 +34,7 @@ class Catalog:
     seats: dict[str, Seat]
     rivers: dict[str, Any]
     features: dict[str, Any]
+    published: dict[str, Any]  # the official zoning's published figures (published.yaml)
 
     def setting(self, group: str, name: str) -> float:
         """The value of a named setting; raise naming it when missing."""
@@ -75,4 +76,5 @@ def load_catalog(root: Path) -> Catalog:
         seats=read_seats(root / "seats.csv"),
         rivers=_read_yaml(root / "rivers.yaml"),
         features=_read_yaml(root / "features.yaml"),
+        published=_read_yaml(root / "published.yaml"),
     )

