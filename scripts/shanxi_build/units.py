@@ -118,7 +118,7 @@ def _shared_lengths(parts: list[Piece], i: int, candidates: list[int]) -> np.nda
 
 def _joined(named: Piece, other: Piece) -> Piece:
     """One unit of both pieces' land, named after ``named``, remembering every layer in it."""
-    layers = [layer for layer in (*named.layers, *other.layers)]
+    layers = [*named.layers, *other.layers]
     unique = tuple(dict.fromkeys(id(layer) for layer in layers))
     by_id = {id(layer): layer for layer in layers}
     return Piece(named.layer, shapely.coverage_union_all([named.geometry, other.geometry]), tuple(by_id[i] for i in unique[1:]))

@@ -124,11 +124,15 @@ def test_class_rules_follow_the_province_opinion(units):
 
 def test_yellow_river_mining_ban_reaches_units_within_one_km(units, features):
     river = features.by("key")["river:huanghe"][1]
-    band = buffer_m(river, 1000.0)
+    # Units are snapped to a 1e-6° grid (~0.1 m), so a unit drawn along the band's edge may poke
+    # into it by slivers a few cm wide: judge "within 1 km" to the metre on either side.
+    inner, outer = buffer_m(river, 999.0), buffer_m(river, 1001.0)
     for props, geom in zip(units.properties, units.geometries, strict=True):
-        # Grid snapping leaves slivers of a few m² along the band's edge: not an overlap.
-        near = float(area_m2(shapely.intersection(geom, band), ALBERS)) > OVERLAP_TOLERANCE_M2
-        assert ("p001-yellow-mining" in props["clause_ids"]) == near, props["code"]
+        has = "p001-yellow-mining" in props["clause_ids"]
+        if float(area_m2(shapely.intersection(geom, inner), ALBERS)) > 0:
+            assert has, props["code"]
+        if has:
+            assert float(area_m2(shapely.intersection(geom, outer), ALBERS)) > 0, props["code"]
 
 
 def test_jiang_river_corridor_is_800_m_each_side(units, features):
