@@ -10,6 +10,7 @@ import pytest
 
 from ecozone.screening.service import ScreeningService
 from ecozone.supervision.settings import SupervisionSettings
+from ecozone.zoning.inforce import load_snapshot
 
 NOW = dt.datetime(2025, 12, 31, 23, 30, tzinfo=dt.UTC)
 
@@ -23,6 +24,16 @@ CLUE_FEATURES = [
     {"type": "Feature", "properties": {"id": "S-003", "name": "汾河滩地新增建设", "change_class": "construction"},
      "geometry": {"type": "Point", "coordinates": [112.46874, 37.67113]}},
 ]
+
+
+def units_under(engine, geometry, on: dt.date) -> list[str]:
+    """Codes of the units in force on ``on`` that ``geometry`` overlaps (what a clue is placed on)."""
+    snapshot = load_snapshot(engine, on)
+    if geometry.geom_type == "Point":
+        hits = snapshot.units_at(geometry.x, geometry.y)
+    else:
+        hits = [u for u in snapshot.units_intersecting(geometry) if u.geometry.intersection(geometry).area > 0]
+    return sorted(u.code for u in hits)
 
 
 def write_clue_file(root: Path, features=CLUE_FEATURES) -> Path:

@@ -16,7 +16,7 @@ from ecozone.supervision.clue_input import read_clue_file
 from ecozone.supervision.clues import import_clues
 from ecozone.zoning.inforce import load_snapshot
 
-from .conftest import NOW, write_clue_file
+from .conftest import NOW, units_under, write_clue_file
 
 OBSERVED = dt.date(2025, 7, 1)
 
@@ -30,12 +30,13 @@ def test_polygons_and_points_get_cited_findings_and_priority(shanxi_engine, serv
     assert by_ref["S-002"]["observed_on"] == OBSERVED.isoformat()
     coking = by_ref["S-002"]
     assert coking["verdict"] == "prohibited" and coking["priority"] == "high"
-    assert coking["units"] == ["ZH14011020002"] and coking["region_code"] == "140110"
+    assert coking["units"] == units_under(shanxi_engine, shapely.Point(112.48, 37.80), OBSERVED) and coking["region_code"] == "140110"
     banned = next(f for f in coking["findings"] if f["rule_id"] == "SX-000-NO-NEW-CAPACITY")
     assert banned["outcome"] == "applies"
     assert banned["citation"]["file"] == "000_6f036d9dc4af6d6d.txt" and "焦化" in banned["citation"]["clause"]
     # A construction polygon with no industry: every industry-bound rule stays open, so review.
-    assert by_ref["S-001"]["verdict"] == "review" and by_ref["S-001"]["units"] == ["ZH14010520001"]
+    construction = shapely.box(112.575, 37.78, 112.58, 37.785)
+    assert by_ref["S-001"]["verdict"] == "review" and by_ref["S-001"]["units"] == units_under(shanxi_engine, construction, dt.date(2025, 6, 1))
     # In a 优先保护 unit anything short of compliant goes first.
     priority_unit = by_ref["S-003"]
     assert priority_unit["unit_classes"] == [1] and priority_unit["priority"] == "high"
@@ -91,7 +92,8 @@ def test_geopackage_polygons_and_points(shanxi_engine, service, settings, tmp_pa
     write_vector(path, geometries, columns, STORAGE_CRS, layer="clues")
     rows = import_clues(shanxi_engine, service, settings, read_clue_file(path), "drone", "tester", NOW)
     assert [r["ref"] for r in rows] == ["G-1", "G-2"]
-    assert rows[0]["units"] == ["ZH14010520001"] and rows[1]["verdict"] == "prohibited"
+    assert rows[0]["units"] == units_under(shanxi_engine, geometries[0], dt.date(2025, 6, 1)) and rows[0]["units"]
+    assert rows[1]["verdict"] == "prohibited"
 
 
 @pytest.mark.parametrize(
