@@ -57,6 +57,8 @@ class _Situation:
         self._limits = limits
         self._near: dict[int, float] | None = None
         self._probe: MetricProbe | None = None
+        self._attribute_key: tuple | None = None
+        self._location_key: tuple | None = None
 
     @property
     def probe(self) -> MetricProbe:
@@ -69,6 +71,27 @@ class _Situation:
         if self._near is None:
             self._near = self.context.catalog.near(self.probe, self._limits)
         return self._near
+
+    def attribute_key(self) -> tuple:
+        """Everything about the project but its place that who, nature and conditions read."""
+        if self._attribute_key is None:
+            project = self.project
+            attributes = tuple(sorted((k, _hashable(v)) for k, v in project.attributes.items()))
+            self._attribute_key = (project.industry, project.nature, attributes, _hashable(self.assume))
+        return self._attribute_key
+
+    def location_key(self) -> tuple:
+        """Everything about the place that ``where`` reads: units, regions, the distances to the
+        features within the rules' bands, and — where the project touches a feature, whose depth
+        inside it may count — the geometry itself."""
+        if self._location_key is None:
+            context, near = self.context, self.near()
+            inside = self.project.geometry.wkb if any(d == 0 for d in near.values()) else None
+            self._location_key = (
+                id(context.catalog), tuple(context.units), tuple(context.regions),
+                tuple(sorted(near.items())), inside, _hashable(self.assume),
+            )
+        return self._location_key
 
     def variant(self, project: Project, assume: Mapping[str, bool]) -> _Situation:
         """The same place with other project fields or decided checks (distances reused)."""
@@ -89,14 +112,36 @@ class _Situation:
         return check
 
 
+def _hashable(value: Any) -> Any:
+    if isinstance(value, list | tuple | set | frozenset):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, Mapping):
+        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+    return value
+
+
+# A rule's checks are pure functions of the rule and either the project's attributes or its
+# place (the keys above), so each result is kept and reused for the next project with the same
+# attributes or place: batch screening of many parcels in a few units with a few industries
+# evaluates each distinct case once. Bounded; cleared when full (refilling is cheap).
+MEMO_LIMIT = 200_000
+
+
 # --- the evaluator ---------------------------------------------------------------------------
 
 
 class Evaluator:
     """Evaluates projects against a rulebook; settings and obligations are resolved once."""
 
-    def __init__(self, rulebook: Rulebook, settings: RuleSettings | None = None, vocabulary: Vocabulary | None = None) -> None:
+    def __init__(
+        self,
+        rulebook: Rulebook,
+        settings: RuleSettings | None = None,
+        vocabulary: Vocabulary | None = None,
+        memoize: bool = True,
+    ) -> None:
         self.rulebook = rulebook
+        self._memo: dict[tuple, Check] | None = {} if memoize else None
         self.settings = settings or get_rule_settings()
         self.vocabulary = vocabulary or load_vocabulary()
         values = {k: plain_number(v) for k, v in self.settings.model_dump().items()}
@@ -173,12 +218,30 @@ class Evaluator:
     def _tests(self, rule: Rule, situation: _Situation) -> list[tuple[int, Callable[[], Check]]]:
         """The checks of a rule, cheapest first (spatial work last), each with its place in the reason."""
         project = situation.project
+        attributes, location = situation.attribute_key, situation.location_key
         return [
-            (3, lambda: situation.decide(check_nature(rule.natures, project))),
-            (1, lambda: self._check_who(rule.who, situation)),
-            (2, lambda: self._check_conditions(rule.conditions, situation)),
-            (0, lambda: self._check_where(rule.where, situation)),
+            (3, self._memoized((rule.id, 3), attributes, lambda: situation.decide(check_nature(rule.natures, project)))),
+            (1, self._memoized((rule.id, 1), attributes, lambda: self._check_who(rule.who, situation))),
+            (2, self._memoized((rule.id, 2), attributes, lambda: self._check_conditions(rule.conditions, situation))),
+            (0, self._memoized((rule.id, 0), location, lambda: self._check_where(rule.where, situation))),
         ]
+
+    def _memoized(self, part: tuple, key: Callable[[], tuple], check: Callable[[], Check]) -> Callable[[], Check]:
+        """``check``, answered from the memo when the same rule part met the same key before."""
+        memo = self._memo
+        if memo is None:
+            return check
+
+        def run() -> Check:
+            full = (part, key())
+            found = memo.get(full)
+            if found is None:
+                if len(memo) >= MEMO_LIMIT:
+                    memo.clear()
+                found = memo[full] = check()
+            return found
+
+        return run
 
     # -- who ----------------------------------------------------------------------------------
 
