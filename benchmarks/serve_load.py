@@ -146,10 +146,11 @@ def highest_rate(port: int) -> tuple[int, list[Step]]:
     return best, steps
 
 
+# figure name → (server command, environment); the first is the default the others are compared with.
 VARIANTS = {
-    "ecozone serve (default: 1 process, JSON log line per request)": (["-m", "ecozone.cli", "serve", "--port", "{port}"], {}),
-    "ecozone serve, ECOZONE_LOG_LEVEL=WARNING": (["-m", "ecozone.cli", "serve", "--port", "{port}"], {"ECOZONE_LOG_LEVEL": "WARNING"}),
-    "uvicorn --workers 2, ECOZONE_LOG_LEVEL=WARNING": (
+    "where_http_rate_serve": (["-m", "ecozone.cli", "serve", "--port", "{port}"], {}),
+    "where_http_rate_serve_log_warning": (["-m", "ecozone.cli", "serve", "--port", "{port}"], {"ECOZONE_LOG_LEVEL": "WARNING"}),
+    "where_http_rate_2_workers_log_warning": (
         ["-m", "uvicorn", "--factory", "ecozone.app:create_app", "--port", "{port}", "--workers", "2", "--no-access-log", "--log-level", "warning"],
         {"ECOZONE_LOG_LEVEL": "WARNING"},
     ),
@@ -176,13 +177,15 @@ def serve_load(database_url: str, repeats: int = REPEATS) -> list[Figure]:
     for name in VARIANTS:
         figures.append(
             Figure(
-                name=f"where over HTTP, highest rate with p99 ≤ {P99_LIMIT_MS:g} ms: {name}",
+                name=name,
                 value=statistics.median(results[name]),
                 unit="req/s",
                 peer=None if name == default else default,
                 peer_value=None if name == default else baseline,
                 target=TARGET,
                 notes={
+                    "what": f"highest GET /api/v1/where rate with p99 ≤ {P99_LIMIT_MS:g} ms and no errors",
+                    "server": " ".join(VARIANTS[name][0]).replace("{port}", "PORT") + "".join(f" {k}={v}" for k, v in VARIANTS[name][1].items()),
                     "runs": results[name],
                     "steps": details[name],
                     "load": f"open loop, {CONNECTIONS} keep-alive connections, {STEP_SECONDS:g} s per rate, loopback, same machine",
