@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from benchmarks.figures import Figure
 
 P99_LIMIT_MS = 50.0
-RATES = (100, 200, 300, 400, 500, 600, 800, 1000, 1200, 1500, 2000)
+RATES = (25, 50, 100, 200, 300, 400, 500, 600, 800, 1000, 1200, 1500, 2000)
 STEP_SECONDS = 4.0
 CONNECTIONS = 32
 REPEATS = 3
@@ -165,7 +165,7 @@ def serve_load(database_url: str, repeats: int = REPEATS) -> list[Figure]:
         for name, (command, env) in VARIANTS.items():
             server = Server(database_url, command, env)
             try:
-                asyncio.run(_step(server.port, 50, 1.0))  # warm-up: snapshot, caches, connections
+                asyncio.run(_step(server.port, 20, 1.0))  # warm-up: snapshot, caches, connections
                 best, steps = highest_rate(server.port)
             finally:
                 server.stop()
