@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from benchmarks.figures import Figure
+from ecozone.clock import utc_now
 from ecozone import bootstrap
 from ecozone.store.engine import make_engine, migrate
 
@@ -34,7 +35,7 @@ class ShippedDatabase:
         engine = make_engine(self.url)
         migrate(engine)
         bootstrap.load_reference_data(engine, paths)
-        bootstrap.load_demo_release(engine, paths)
+        bootstrap.load_demo_release(engine, paths, now=utc_now())
         engine.dispose()
         self.build_seconds = time.perf_counter() - start
 

@@ -9,6 +9,7 @@ missing or unreachable PostGIS fails the test instead.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import shutil
@@ -18,9 +19,11 @@ from pathlib import Path
 import pytest
 import shapely
 import shapely.geometry
+import time_machine
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from ecozone.clock import utc_now
 from ecozone import bootstrap
 from ecozone.store.engine import make_engine, migrate
 
@@ -29,6 +32,41 @@ from ecozone.store.engine import make_engine, migrate
 os.environ.setdefault("ECOZONE_EDGE_RATE_LIMITS", "false")
 
 POSTGIS_URL = os.environ.get("ECOZONE_TEST_DATABASE_URL")
+
+
+# --- The clock: `pytest --now=2026-12-31T23:30:00+08:00` (or ECOZONE_TEST_NOW) runs the whole
+# session at that instant (the clock ticks on from there), so the suite can be shown to give the
+# same answer at any hour and on any date. Tests that depend on an hour travel there themselves.
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--now",
+        default=os.environ.get("ECOZONE_TEST_NOW") or None,
+        help="run the session at this ISO 8601 instant with an offset (default: ECOZONE_TEST_NOW, else the real clock)",
+    )
+
+
+def pytest_configure(config):
+    value = config.getoption("--now")
+    if not value:
+        return
+    instant = dt.datetime.fromisoformat(value)
+    if instant.tzinfo is None:
+        raise pytest.UsageError(f"--now / ECOZONE_TEST_NOW {value!r} needs an offset, e.g. 2026-06-15T12:00:00+08:00")
+    config._ecozone_travel = time_machine.travel(instant, tick=True)
+    config._ecozone_travel.start()
+
+
+def pytest_unconfigure(config):
+    travel = getattr(config, "_ecozone_travel", None)
+    if travel is not None:
+        travel.stop()
+
+
+def pytest_report_header(config):
+    value = config.getoption("--now")
+    return f"clock: travelled to {value}" if value else None
 REQUIRE_POSTGIS = os.environ.get("ECOZONE_REQUIRE_POSTGIS") == "1"
 
 
@@ -156,7 +194,7 @@ def territory(tmp_path) -> bootstrap.DatasetPaths:
 def loaded_engine(engine, territory):
     """A database holding the synthetic territory with its demonstration release published."""
     bootstrap.load_reference_data(engine, territory)
-    bootstrap.load_demo_release(engine, territory)
+    bootstrap.load_demo_release(engine, territory, now=utc_now())
     return engine
 
 
@@ -167,7 +205,7 @@ SHIPPED = bootstrap.DatasetPaths(Path(__file__).resolve().parents[1] / "data" / 
 
 def _load_shipped(eng) -> None:
     bootstrap.load_reference_data(eng, SHIPPED)
-    bootstrap.load_demo_release(eng, SHIPPED)
+    bootstrap.load_demo_release(eng, SHIPPED, now=utc_now())
 
 
 @pytest.fixture(scope="session")

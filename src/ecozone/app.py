@@ -9,7 +9,7 @@ import time
 from fastapi import FastAPI, Request
 from sqlalchemy import Engine
 
-from ecozone import __version__
+from ecozone import __version__, clock
 from ecozone.api.edge import install_edge
 from ecozone.api.mount import mount_api
 from ecozone.api.settings import EdgeSettings, get_edge_settings
@@ -35,12 +35,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, e
         title="ecozone",
         version=__version__,
         description="生态环境分区管控 platform: zoning lookup, compliance screening, plan tracking.",
+        docs_url=None,  # served offline by install_docs
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.snapshots = SnapshotCache(engine)
+    app.state.snapshots = SnapshotCache(engine, clock.today)
     # Declared offsets are checked against the ledgers on every screening (the one post-step).
-    app.state.screening = ScreeningService(engine, app.state.snapshots, post_steps=[OffsetCheck(engine)])
+    app.state.screening = ScreeningService(engine, app.state.snapshots, clock.utc_now, post_steps=[OffsetCheck(engine)])
     mount_api(app)
     mount_web(app)
     # The industry suggester loads jieba's dictionary (seconds); do it now, not on the first keystroke.

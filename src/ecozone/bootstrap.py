@@ -11,6 +11,7 @@ from pathlib import Path
 from rich.progress import Progress
 from sqlalchemy import Engine
 
+from ecozone.clock import BEIJING
 from ecozone.errors import BadInput
 from ecozone.geo.io import read_geojson_features
 from ecozone.geo.regions import ReferenceFeature, Region, RegionLevel
@@ -124,17 +125,19 @@ def rule_files_by_release(paths: DatasetPaths, province: str) -> dict[str, list[
     return grouped
 
 
-def _publish_initial(engine: Engine, request: workflow.DraftRequest, units: list, rule_files: list, effective: dt.date) -> int:
-    release, _report = workflow.create_draft(engine, request, units, SYSTEM_ACTOR, rule_files=rule_files)
-    workflow.submit(engine, release.id, SYSTEM_ACTOR)
-    workflow.file_release(engine, release.id, SYSTEM_ACTOR)
-    workflow.publish(engine, release.id, effective, SYSTEM_ACTOR, notice="示例数据，仅供演示。")
+def _publish_initial(
+    engine: Engine, request: workflow.DraftRequest, units: list, rule_files: list, effective: dt.date, now: dt.datetime
+) -> int:
+    release, _report = workflow.create_draft(engine, request, units, SYSTEM_ACTOR, rule_files=rule_files, now=now)
+    workflow.submit(engine, release.id, SYSTEM_ACTOR, now=now)
+    workflow.file_release(engine, release.id, SYSTEM_ACTOR, now=now)
+    workflow.publish(engine, release.id, effective, SYSTEM_ACTOR, notice="示例数据，仅供演示。", now=now)
     return release.id
 
 
-def load_demo_release(engine: Engine, paths: DatasetPaths, effective: dt.date = DEMO_EFFECTIVE) -> list[int]:
+def load_demo_release(engine: Engine, paths: DatasetPaths, effective: dt.date = DEMO_EFFECTIVE, *, now: dt.datetime) -> list[int]:
     """Publish the shipped rules (province release) and the demonstration units (one release per
-    city, with that city's and its counties' rules); return the release ids."""
+    city, with that city's and its counties' rules), stamped ``now``; return the release ids."""
     units = read_units(paths.demo_units).units
     by_city: dict[str, list] = defaultdict(list)
     for unit in units:
@@ -154,7 +157,7 @@ def load_demo_release(engine: Engine, paths: DatasetPaths, effective: dt.date = 
             issuer=f"{names[province]}（示例）",
             demo=True,
         )
-        ids.append(_publish_initial(engine, request, [], rules[province], effective))
+        ids.append(_publish_initial(engine, request, [], rules[province], effective, now))
     with Progress() as progress:
         task = progress.add_task("importing demonstration units", total=len(by_city))
         for city_code, members in sorted(by_city.items()):
@@ -167,7 +170,7 @@ def load_demo_release(engine: Engine, paths: DatasetPaths, effective: dt.date = 
                 issuer=f"{names.get(city_code, city_code)}（示例）",
                 demo=True,
             )
-            ids.append(_publish_initial(engine, request, members, rules.get(city_code, []), effective))
+            ids.append(_publish_initial(engine, request, members, rules.get(city_code, []), effective, now))
             progress.advance(task)
     return ids
 
@@ -177,7 +180,7 @@ def has_releases(engine: Engine) -> bool:
         return bool(release_store.list_releases(conn))
 
 
-def load_demo_indicator_observations(engine: Engine, paths: DatasetPaths) -> int:
+def load_demo_indicator_observations(engine: Engine, paths: DatasetPaths, now: dt.datetime) -> int:
     """Store the demonstration observations of the plan indicators (示例数据), so the dashboard
     shows status and trends on a fresh install; returns the rows added (0 when already there)."""
     from ecozone.indicators.registry import load_registry
@@ -185,10 +188,10 @@ def load_demo_indicator_observations(engine: Engine, paths: DatasetPaths) -> int
 
     if not paths.demo_observations.exists():
         return 0
-    return import_file(engine, paths.demo_observations, load_registry(paths.plans), SYSTEM_ACTOR).summary.added
+    return import_file(engine, paths.demo_observations, load_registry(paths.plans), SYSTEM_ACTOR, now).summary.added
 
 
-def load_demo_monitoring(engine: Engine, paths: DatasetPaths) -> tuple[int, int]:
+def load_demo_monitoring(engine: Engine, paths: DatasetPaths, now: dt.datetime) -> tuple[int, int]:
     """Store the demonstration stations and their few days of readings (示例数据); returns
     (stations, observations added). Needs the zoning in force, to place each station."""
     from ecozone.monitoring.ingest import ingest_csv_file
@@ -198,6 +201,6 @@ def load_demo_monitoring(engine: Engine, paths: DatasetPaths) -> tuple[int, int]
 
     if not paths.demo_stations.exists():
         return 0, 0
-    stations = import_stations_file(engine, SnapshotCache(engine), paths.demo_stations)
+    stations = import_stations_file(engine, SnapshotCache(engine, lambda: now.astimezone(BEIJING).date()), paths.demo_stations)
     added = ingest_csv_file(engine, paths.demo_monitoring, MonitoringSettings()).inserted if paths.demo_monitoring.exists() else 0
     return stations["inserted"] + stations["updated"], added

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ecozone import clock
 from ecozone.errors import BadInput, EcozoneError
 from ecozone.logging import configure_logging
 from ecozone.settings import get_settings
@@ -112,11 +113,11 @@ def init(
         n_regions, n_features = bootstrap.load_reference_data(engine, paths)
         console.print(f"loaded {n_regions} regions and {n_features} reference features")
         if demo and paths.demo_units.exists() and not bootstrap.has_releases(engine):
-            ids = bootstrap.load_demo_release(engine, paths)
+            ids = bootstrap.load_demo_release(engine, paths, now=clock.utc_now())
             console.print(f"published {len(ids)} demonstration releases (示例数据)")
-            observations = bootstrap.load_demo_indicator_observations(engine, paths)
+            observations = bootstrap.load_demo_indicator_observations(engine, paths, clock.utc_now())
             console.print(f"stored {observations} demonstration indicator observations (示例数据)")
-            stations, readings = bootstrap.load_demo_monitoring(engine, paths)
+            stations, readings = bootstrap.load_demo_monitoring(engine, paths, clock.utc_now())
             console.print(f"stored {stations} demonstration monitoring stations with {readings} readings (示例数据)")
             _load_demo_supervision(engine, paths.root / "demo")
 
@@ -127,7 +128,7 @@ def _snapshot(as_of: dt.datetime | None):
     from ecozone.zoning.inforce import load_snapshot
 
     engine = engine_from_settings()
-    return load_snapshot(engine, (as_of.date() if as_of else dt.date.today()))
+    return load_snapshot(engine, (as_of.date() if as_of else clock.today()))
 
 
 @app.command("where")
@@ -209,7 +210,7 @@ def import_command(
         request = workflow.DraftRequest(jurisdiction, version, title or file.stem, ReleaseKind(kind), reason, issuer=actor)
         units = read_units(file, crs=crs, encoding=encoding).units
         try:
-            return workflow.create_draft(engine, request, units, actor)
+            return workflow.create_draft(engine, request, units, actor, now=clock.utc_now())
         except EcozoneError as exc:
             if report is not None and "report" in exc.detail:
                 report.write_text(json.dumps(exc.detail["report"], ensure_ascii=False, indent=2), encoding="utf-8")
@@ -314,7 +315,7 @@ def _transition(step_name: str, release_id: int, actor: str, lock: int | None, *
     from ecozone.zoning import releases as workflow
 
     step = {"submit": workflow.submit, "file": workflow.file_release, "publish": workflow.publish}[step_name]
-    release = run(lambda: step(engine_from_settings(), release_id, actor=actor, expected_lock_version=lock, **kwargs))
+    release = run(lambda: step(engine_from_settings(), release_id, actor=actor, expected_lock_version=lock, now=clock.utc_now(), **kwargs))
     console.print(f"release {release.id} is now {release.status.value}" + (f", effective {release.effective_date}" if release.effective_date else ""))
 
 
@@ -343,7 +344,7 @@ def release_publish(
 ) -> None:
     """Filed → published, in force from the effective date (today or later: the past is immutable)."""
     # The UTC date, as at the API: never ahead of the Beijing date.
-    today = dt.datetime.now(dt.UTC).date()
+    today = clock.utc_now().date()
     _transition("publish", release_id, actor, lock_version, effective_date=effective.date(), notice=notice, today=today)
 
 
@@ -365,7 +366,7 @@ def release_import(
     """Verify a package's checksums and store it as a draft release."""
     from ecozone.zoning import releases as workflow
 
-    release, _ = run(lambda: workflow.import_release_package(engine_from_settings(), file, actor, version))
+    release, _ = run(lambda: workflow.import_release_package(engine_from_settings(), file, actor, version, now=clock.utc_now()))
     console.print(f"draft release {release.id} ({release.jurisdiction_code} {release.version}) imported")
 
 
@@ -382,7 +383,7 @@ def aqi(
     """AQI and IAQI by HJ 633 (the edition in force on --date)."""
     from ecozone.monitoring.aqi import aqi_command
 
-    result = run(lambda: aqi_command(values, date.date() if date else None, standard))
+    result = run(lambda: aqi_command(values, date.date() if date else None, clock.today(), standard))
     if format == OutputFormat.json:
         emit_json(result)
         return
@@ -447,7 +448,7 @@ def _plan_evaluation(plan: str, year: int, observations: Path | None):
     if observations is None:
         evaluation, ledger = evaluate_stored(engine_from_settings(), registry, plan, year)
     else:
-        ledger = file_ledger(observations, registry)
+        ledger = file_ledger(observations, registry, clock.utc_now())
         evaluation = evaluate_plan(registry.plan(plan), ledger, year, registry=registry)
     return registry, evaluation, ledger
 
@@ -487,7 +488,7 @@ def indicators_import(
     """Validate a file of observations and store it in one transaction (an invalid row stores nothing)."""
     from ecozone.indicators.stored import import_file
 
-    result = run(lambda: import_file(engine_from_settings(), file, _plan_registry(), by))
+    result = run(lambda: import_file(engine_from_settings(), file, _plan_registry(), by, clock.utc_now()))
     if format == OutputFormat.json:
         emit_json(result.as_dict())
         return
@@ -538,7 +539,7 @@ def indicators_report(
     def _report() -> int:
         report = report_kind(kind)
         registry, evaluation, ledger = _plan_evaluation(plan, year, observations)
-        data = render_report(evaluation, ledger, registry, report, format.value, lang, documents=load_registry(registry_path(get_settings().data_dir)))
+        data = render_report(evaluation, ledger, registry, report, format.value, lang, documents=load_registry(registry_path(get_settings().data_dir)), generated_at=clock.utc_now())
         out.write_bytes(data)
         return len(data)
 
@@ -562,10 +563,11 @@ app.add_typer(industries_app, name="industries")
 def _screening_service():
     from ecozone.ledgers.offsets import OffsetCheck
     from ecozone.screening.service import ScreeningService
+    from ecozone.zoning.inforce import SnapshotCache
 
     engine = engine_from_settings()
     # Declared offsets are checked against the ledgers on every screening (the one post-step).
-    return ScreeningService(engine, post_steps=[OffsetCheck(engine)])
+    return ScreeningService(engine, SnapshotCache(engine, clock.today), clock.utc_now, post_steps=[OffsetCheck(engine)])
 
 
 def _write_report(result, format: ReportFormat, out: Path | None, lang: str, service, screening_id: str | None) -> None:
@@ -581,9 +583,9 @@ def _write_report(result, format: ReportFormat, out: Path | None, lang: str, ser
     if format in (ReportFormat.html, ReportFormat.pdf):
         documents = load_registry(registry_path(get_settings().data_dir))
         if format == ReportFormat.html:
-            body = render_report_html(result, lang, service.catalog(), screening_id, documents=documents).encode("utf-8")
+            body = render_report_html(result, lang, service.catalog(), screening_id, documents=documents, generated_at=clock.utc_now()).encode("utf-8")
         else:
-            body = render_report_pdf(result, lang, service.catalog(), screening_id, documents=documents)
+            body = render_report_pdf(result, lang, service.catalog(), screening_id, documents=documents, generated_at=clock.utc_now())
         if out is None:
             raise typer.BadParameter("html and pdf reports need --out PATH", param_hint="--out")
         out.write_bytes(body)
@@ -766,7 +768,7 @@ def release_tracking(
     elif format in (ReportFormat.html, ReportFormat.pdf):
         if out is None:
             raise typer.BadParameter("html and pdf reports need --out PATH", param_hint="--out")
-        out.write_bytes(tracking_html(data, lang).encode("utf-8") if format == ReportFormat.html else tracking_pdf(data, lang))
+        out.write_bytes(tracking_html(data, lang, generated_at=clock.utc_now()).encode("utf-8") if format == ReportFormat.html else tracking_pdf(data, lang, generated_at=clock.utc_now()))
         console.print(f"wrote {out}")
     else:
         table = Table("class", "units", "area km²")
@@ -866,10 +868,6 @@ complaints_app = typer.Typer(help="12369 complaints", no_args_is_help=True)
 app.add_typer(complaints_app, name="complaints")
 
 
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 @stations_app.command("import")
 def stations_import(file: Path, format: FormatOption = OutputFormat.table) -> None:
     """Import stations from CSV (code,name,kind,lon,lat,…); each is placed in county, unit and grid cell."""
@@ -877,7 +875,7 @@ def stations_import(file: Path, format: FormatOption = OutputFormat.table) -> No
     from ecozone.zoning.inforce import SnapshotCache
 
     engine = run(engine_from_settings)
-    result = run(lambda: import_stations_file(engine, SnapshotCache(engine), file))
+    result = run(lambda: import_stations_file(engine, SnapshotCache(engine, clock.today), file))
     if format == OutputFormat.json:
         emit_json(result)
         return
@@ -910,7 +908,7 @@ def alerts_run(
     from ecozone.monitoring.repositories.alerts import stored_alert_rules
 
     engine = run(engine_from_settings)
-    now = _utc_now()
+    now = clock.utc_now()
     with engine.connect() as conn:
         rules = run(lambda: load_rules(stored=stored_alert_rules(conn)))
     result = run(lambda: alert_runs.run_alerts(engine, rules, now, now - dt.timedelta(hours=hours))).summary()
@@ -919,7 +917,8 @@ def alerts_run(
         emit_json(result)
         return
     console.print(f"alerts: {result['opened']} opened, {result['repeated']} repeats, {result['suppressed']} in cooldown; "
-                  f"{len(result['notices']['sent'])} notices sent, {len(result['notices']['failed'])} failed")
+                  f"{len(result['notices']['sent'])} notices sent, {len(result['notices']['failed'])} failed, "
+                  f"{len(result['notices']['no_channel'])} waiting for a channel (none configured)")
 
 
 @grids_app.command("generate")
@@ -932,7 +931,7 @@ def grids_generate(
     from ecozone.monitoring.grids import GridShape, generate_grid
 
     engine = run(engine_from_settings)
-    result = run(lambda: generate_grid(engine, county, GridShape(rows, columns, small_rows, small_columns), _utc_now()))
+    result = run(lambda: generate_grid(engine, county, GridShape(rows, columns, small_rows, small_columns), clock.utc_now()))
     if format == OutputFormat.json:
         emit_json(result)
         return
@@ -946,7 +945,7 @@ def complaints_escalate(format: FormatOption = OutputFormat.table) -> None:
     from ecozone.monitoring.settings import get_monitoring_settings
 
     engine = run(engine_from_settings)
-    changed = run(lambda: escalate_overdue(engine, get_monitoring_settings(), _utc_now()))
+    changed = run(lambda: escalate_overdue(engine, get_monitoring_settings(), clock.utc_now()))
     if format == OutputFormat.json:
         emit_json(changed)
         return
@@ -979,7 +978,7 @@ def users_add(
     from ecozone.auth import accounts
 
     password = _read_new_password(password_stdin)
-    user = run(lambda: accounts.create_user(engine_from_settings(), username, password, role, jurisdiction, display_name))
+    user = run(lambda: accounts.create_user(engine_from_settings(), username, password, role, jurisdiction, display_name, now=clock.utc_now()))
     console.print(f"user {escape(user.username)} created: roles {', '.join(r.value for r in user.roles)}; jurisdiction {user.jurisdiction_code or '-'}")
 
 
@@ -1032,7 +1031,7 @@ def clues_import(
         check_source(source)
         items = read_clue_file(file, observed.date() if observed else None, crs)
         service = _screening_service()
-        return import_clues(service.engine, service, get_supervision_settings(), items, source, actor, _utc_now())
+        return import_clues(service.engine, service, get_supervision_settings(), items, source, actor, clock.utc_now())
 
     rows = run(_import)
     if format == OutputFormat.json:
@@ -1051,7 +1050,7 @@ def clues_list(
     """The worklist: high priority and earliest due first, overdue marked."""
     from ecozone.supervision.worklist import worklist
 
-    rows = run(lambda: worklist(engine_from_settings(), _utc_now(), county, status))
+    rows = run(lambda: worklist(engine_from_settings(), clock.utc_now(), county, status))
     if format == OutputFormat.json:
         emit_json({"clues": rows})
         return
@@ -1075,7 +1074,7 @@ def clues_assign(
     """Assign a clue to an inspector."""
     from ecozone.supervision.worklist import assign
 
-    _emit_clue(run(lambda: assign(engine_from_settings(), clue_id, inspector, actor, _utc_now())), format)
+    _emit_clue(run(lambda: assign(engine_from_settings(), clue_id, inspector, actor, clock.utc_now())), format)
 
 
 @clues_app.command("inspect")
@@ -1097,7 +1096,7 @@ def clues_inspect(
     def _inspect():
         photos = [Photo(p.name, mimetypes.guess_type(p.name)[0] or "", p.read_bytes()) for p in photo or []]
         media = get_monitoring_settings()
-        return record_inspection(engine_from_settings(), clue_id, result, notes, actor, _utc_now(), photos,
+        return record_inspection(engine_from_settings(), clue_id, result, notes, actor, clock.utc_now(), photos,
                                  media.media_dir, media.max_photo_bytes)
 
     _emit_clue(run(_inspect), format)
@@ -1113,7 +1112,7 @@ def clues_close(
     """Close an inspected clue."""
     from ecozone.supervision.worklist import close
 
-    _emit_clue(run(lambda: close(engine_from_settings(), clue_id, actor, note, _utc_now())), format)
+    _emit_clue(run(lambda: close(engine_from_settings(), clue_id, actor, note, clock.utc_now())), format)
 
 
 @clues_app.command("show")

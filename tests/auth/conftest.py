@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ecozone.app import create_app
+from ecozone.clock import utc_now
 from ecozone.auth import accounts
 from ecozone.settings import Settings
 
@@ -27,7 +28,7 @@ STAFF = {
 def staff(loaded_engine) -> dict:
     """Every staff user of ``STAFF`` stored with ``PASSWORD``."""
     return {
-        name: accounts.create_user(loaded_engine, name, PASSWORD, roles, jurisdiction)
+        name: accounts.create_user(loaded_engine, name, PASSWORD, roles, jurisdiction, now=utc_now())
         for name, (roles, jurisdiction) in STAFF.items()
     }
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from ecozone.clock import utc_now
 from ecozone.auth import accounts
 from ecozone.auth.passwords import hash_password, verify_password
 from ecozone.auth.roles import Role
@@ -25,7 +26,7 @@ def test_hashes_are_salted_argon2_and_verify_only_the_right_password():
 
 
 def test_user_is_stored_with_a_hash_never_the_password(loaded_engine):
-    user = accounts.create_user(loaded_engine, "ty_editor", PASSWORD, ["editor", "publisher"], "140100", "太原编辑")
+    user = accounts.create_user(loaded_engine, "ty_editor", PASSWORD, ["editor", "publisher"], "140100", "太原编辑", now=utc_now())
     assert (user.roles, user.jurisdiction_code, user.display_name, user.active) == ([Role.EDITOR, Role.PUBLISHER], "140100", "太原编辑", True)
     with loaded_engine.connect() as conn:
         stored = user_store.find_user(conn, "ty_editor")
@@ -44,18 +45,18 @@ def test_user_is_stored_with_a_hash_never_the_password(loaded_engine):
 )
 def test_bad_user_fields_are_named(loaded_engine, username, roles, jurisdiction, field):
     with pytest.raises(BadInput) as caught:
-        accounts.create_user(loaded_engine, username, PASSWORD, roles, jurisdiction)
+        accounts.create_user(loaded_engine, username, PASSWORD, roles, jurisdiction, now=utc_now())
     assert caught.value.detail["field"] == field
 
 
 def test_duplicate_name_conflicts(loaded_engine):
-    accounts.create_user(loaded_engine, "admin", PASSWORD, ["admin"])
+    accounts.create_user(loaded_engine, "admin", PASSWORD, ["admin"], now=utc_now())
     with pytest.raises(Conflict, match="already exists"):
-        accounts.create_user(loaded_engine, "admin", PASSWORD, ["admin"])
+        accounts.create_user(loaded_engine, "admin", PASSWORD, ["admin"], now=utc_now())
 
 
 def test_login_gives_a_token_that_expires_after_the_session_hours(loaded_engine):
-    accounts.create_user(loaded_engine, "reviewer", PASSWORD, ["reviewer"])
+    accounts.create_user(loaded_engine, "reviewer", PASSWORD, ["reviewer"], now=utc_now())
     start = dt.datetime(2030, 1, 1, 9, 0, tzinfo=dt.UTC)
     login = accounts.login(loaded_engine, "reviewer", PASSWORD, now=start)
     assert login.expires_at == start + dt.timedelta(hours=8)  # ECOZONE_SESSION_HOURS default
@@ -74,7 +75,7 @@ def test_session_hours_is_a_setting(loaded_engine, monkeypatch):
     monkeypatch.setenv("ECOZONE_SESSION_HOURS", "0.5")
     get_auth_settings.cache_clear()
     try:
-        accounts.create_user(loaded_engine, "admin", PASSWORD, ["admin"])
+        accounts.create_user(loaded_engine, "admin", PASSWORD, ["admin"], now=utc_now())
         start = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
         login = accounts.login(loaded_engine, "admin", PASSWORD, now=start)
         assert login.expires_at == start + dt.timedelta(minutes=30)
@@ -83,30 +84,30 @@ def test_session_hours_is_a_setting(loaded_engine, monkeypatch):
 
 
 def test_wrong_password_unknown_name_and_inactive_user_get_the_same_answer(loaded_engine):
-    accounts.create_user(loaded_engine, "admin", PASSWORD, ["admin"])
+    accounts.create_user(loaded_engine, "admin", PASSWORD, ["admin"], now=utc_now())
     messages = set()
     for name, password in [("admin", "wrong-password"), ("nobody", PASSWORD)]:
         with pytest.raises(BadInput) as caught:
-            accounts.login(loaded_engine, name, password)
+            accounts.login(loaded_engine, name, password, now=utc_now())
         messages.add(caught.value.message)
-    login = accounts.login(loaded_engine, "admin", PASSWORD)
+    login = accounts.login(loaded_engine, "admin", PASSWORD, now=utc_now())
     accounts.update_user(loaded_engine, "admin", active=False)
-    assert accounts.user_for_token(loaded_engine, login.token) is None  # deactivation ends sessions
+    assert accounts.user_for_token(loaded_engine, login.token, now=utc_now()) is None  # deactivation ends sessions
     with pytest.raises(BadInput) as caught:
-        accounts.login(loaded_engine, "admin", PASSWORD)
+        accounts.login(loaded_engine, "admin", PASSWORD, now=utc_now())
     messages.add(caught.value.message)
     assert messages == {accounts.LOGIN_FAILED}
 
 
 def test_logout_ends_the_session_and_password_change_ends_all(loaded_engine):
-    accounts.create_user(loaded_engine, "admin", PASSWORD, ["admin"])
-    first = accounts.login(loaded_engine, "admin", PASSWORD)
-    second = accounts.login(loaded_engine, "admin", PASSWORD)
+    accounts.create_user(loaded_engine, "admin", PASSWORD, ["admin"], now=utc_now())
+    first = accounts.login(loaded_engine, "admin", PASSWORD, now=utc_now())
+    second = accounts.login(loaded_engine, "admin", PASSWORD, now=utc_now())
     accounts.logout(loaded_engine, first.token)
-    assert accounts.user_for_token(loaded_engine, first.token) is None
-    assert accounts.user_for_token(loaded_engine, second.token) is not None
+    assert accounts.user_for_token(loaded_engine, first.token, now=utc_now()) is None
+    assert accounts.user_for_token(loaded_engine, second.token, now=utc_now()) is not None
     accounts.update_user(loaded_engine, "admin", password="another-pass-1")
-    assert accounts.user_for_token(loaded_engine, second.token) is None
-    assert accounts.login(loaded_engine, "admin", "another-pass-1").user.username == "admin"
+    assert accounts.user_for_token(loaded_engine, second.token, now=utc_now()) is None
+    assert accounts.login(loaded_engine, "admin", "another-pass-1", now=utc_now()).user.username == "admin"
     with pytest.raises(NotFound):
         accounts.update_user(loaded_engine, "ghost", active=False)

@@ -3,7 +3,6 @@ right users only, drafts never public, reviewer overrides, user admin."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import uuid
 
@@ -12,6 +11,7 @@ import shapely.geometry
 from fastapi.testclient import TestClient
 
 from ecozone.app import create_app
+from ecozone.clock import today, utc_now
 from ecozone.auth import accounts
 from ecozone.settings import Settings
 
@@ -105,7 +105,7 @@ def test_edit_file_publish_by_the_right_users_changes_what_the_public_sees(app_c
     filed = app_client.post(f"/api/v1/staff/releases/{rid}/file", json={"lock_version": lock}, headers=filer)
     assert filed.status_code == 200 and filed.json()["status"] == "filed"
 
-    publish = {"lock_version": filed.json()["lock_version"], "effective_date": dt.date.today().isoformat(), "notice": "测试发布"}
+    publish = {"lock_version": filed.json()["lock_version"], "effective_date": today().isoformat(), "notice": "测试发布"}
     assert app_client.post(f"/api/v1/staff/releases/{rid}/publish", json=publish, headers=editor).status_code == 403
     done = app_client.post(f"/api/v1/staff/releases/{rid}/publish", json=publish, headers=bearer(app_client, "ty_publisher"))
     assert done.status_code == 200 and done.json()["status"] == "published"
@@ -163,7 +163,7 @@ def test_reviewer_overrides_a_finding_and_is_recorded_as_actor(shanxi_engine):
     # the database is shared by the session, so the names are made unique.
     suffix = uuid.uuid4().hex[:8]
     for name, roles in [(f"reviewer-{suffix}", ["reviewer"]), (f"editor-{suffix}", ["editor"])]:
-        accounts.create_user(shanxi_engine, name, PASSWORD, roles, "140100")
+        accounts.create_user(shanxi_engine, name, PASSWORD, roles, "140100", now=utc_now())
     client = TestClient(create_app(Settings(log_json=True), shanxi_engine))
     feature = {
         "type": "Feature",

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from ecozone.clock import utc_now
 from ecozone import bootstrap
 from ecozone.app import create_app
 from ecozone.auth import accounts
@@ -44,9 +45,9 @@ def staff_server(tmp_path_factory):
     engine = make_engine(f"sqlite:///{root / 'ecozone.db'}")
     migrate(engine)
     bootstrap.load_reference_data(engine, paths)
-    bootstrap.load_demo_release(engine, paths)
+    bootstrap.load_demo_release(engine, paths, now=utc_now())
     for name, roles, code in [("ty_editor", ["editor"], "140100"), ("sx_filer", ["filer"], "140000"), ("ty_publisher", ["publisher"], "140100")]:
-        accounts.create_user(engine, name, PASSWORD, roles, code)
+        accounts.create_user(engine, name, PASSWORD, roles, code, now=utc_now())
     server = WEB.LiveServer(create_app(Settings(log_json=True, locale="zh"), engine)).start()
     server.units_file = _city_units_file(paths, root / "taiyuan-units.geojson")
     yield server

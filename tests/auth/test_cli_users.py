@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+from ecozone.clock import utc_now
 from ecozone.auth import accounts
 
 
@@ -22,7 +23,7 @@ def test_first_admin_from_the_command_line_can_log_in(loaded_engine):
     assert editor.returncode == 0, editor.stderr
     listed = json.loads(ecozone(["users", "list", "--format", "json"], loaded_engine).stdout)
     assert [(u["username"], u["roles"], u["jurisdiction"]) for u in listed] == [("root", ["admin"], None), ("yq", ["editor", "filer"], "140100")]
-    assert accounts.login(loaded_engine, "root", "s3cret-pass").user.username == "root"
+    assert accounts.login(loaded_engine, "root", "s3cret-pass", now=utc_now()).user.username == "root"
 
 
 def test_bad_role_or_short_password_exit_2_naming_it(loaded_engine):

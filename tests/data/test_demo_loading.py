@@ -9,23 +9,24 @@ from pathlib import Path
 from sqlalchemy import text
 
 from ecozone import bootstrap
+from ecozone.clock import utc_now
 from ecozone.monitoring.latest import latest_aqi
 
 SHIPPED = bootstrap.DatasetPaths(Path(__file__).resolve().parents[2] / "data" / "shanxi")
 
 
 def test_demo_indicator_observations_are_stored_once_and_labelled(loaded_engine):
-    assert bootstrap.load_demo_indicator_observations(loaded_engine, SHIPPED) == 188
-    assert bootstrap.load_demo_indicator_observations(loaded_engine, SHIPPED) == 0
+    assert bootstrap.load_demo_indicator_observations(loaded_engine, SHIPPED, utc_now()) == 188
+    assert bootstrap.load_demo_indicator_observations(loaded_engine, SHIPPED, utc_now()) == 0
     with loaded_engine.connect() as conn:
         sources = {row[0] for row in conn.execute(text("SELECT DISTINCT source FROM indicator_observations"))}
     assert sources and all("示例数据" in s for s in sources)
 
 
 def test_demo_stations_and_readings_are_stored_once_and_give_an_aqi(loaded_engine):
-    stations, readings = bootstrap.load_demo_monitoring(loaded_engine, SHIPPED)
+    stations, readings = bootstrap.load_demo_monitoring(loaded_engine, SHIPPED, utc_now())
     assert stations == 15 and readings == 4800
-    assert bootstrap.load_demo_monitoring(loaded_engine, SHIPPED) == (15, 0)
+    assert bootstrap.load_demo_monitoring(loaded_engine, SHIPPED, utc_now()) == (15, 0)
     with loaded_engine.connect() as conn:
         names = [row[0] for row in conn.execute(text("SELECT name FROM stations"))]
     assert len(names) == 15 and all("示例数据" in n for n in names)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,9 @@ from ecozone.indicators import ObservationLedger, Registry, load_registry, read_
 REPO = Path(__file__).resolve().parents[2]
 PLANS_DIR = REPO / "data" / "shanxi" / "plans"
 SAMPLE = PLANS_DIR / "sample_observations.csv"
+# A fixed day and instant: the suite gives the same answer whenever it runs.
+TODAY = dt.date(2026, 6, 1)
+RECORDED = dt.datetime(2026, 6, 1, 4, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(scope="session")
@@ -21,5 +25,5 @@ def registry() -> Registry:
 @pytest.fixture(scope="session")
 def sample_ledger(registry: Registry) -> ObservationLedger:
     ledger = ObservationLedger()
-    ledger.add(read_observations(SAMPLE, registry))
+    ledger.add(read_observations(SAMPLE, registry, TODAY), RECORDED)
     return ledger

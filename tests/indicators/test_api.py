@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from openpyxl import Workbook
 
 from ecozone.app import create_app
+from ecozone.clock import utc_now
 from ecozone.api.routers.indicators import get_registry
 from ecozone.auth import accounts
 from ecozone.indicators import build_registry
@@ -26,7 +27,7 @@ PLANNER_PASSWORD = "planner-pass-9"
 @pytest.fixture
 def client(engine):
     """A client logged in as a planner (uploading observations is staff work)."""
-    accounts.create_user(engine, "planner", PLANNER_PASSWORD, ["planner"], None)
+    accounts.create_user(engine, "planner", PLANNER_PASSWORD, ["planner"], None, now=utc_now())
     client = TestClient(create_app(Settings(log_json=True), engine))
     token = client.post("/api/v1/auth/login", json={"username": "planner", "password": PLANNER_PASSWORD}).json()["token"]
     client.headers["Authorization"] = f"Bearer {token}"

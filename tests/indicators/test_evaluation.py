@@ -133,7 +133,7 @@ def test_relative_target_without_reference_year_is_not_assessable(registry, samp
     ledger = ObservationLedger()
     rows = [(1, ["indicator", "year", "value", "unit", "source"]),
             (2, ["shanxi-2021-2025.fenwei4-pm25-change", 2023, 50, "μg/m³", "示例"])]
-    ledger.add(parse_rows(rows, registry, "t"))
+    ledger.add(parse_rows(rows, registry, "t", dt.date(2026, 1, 1)), RECORDED)
     alone = evaluate_plan(registry.plan("shanxi-2021-2025"), ledger, 2024, registry=registry)
     fenwei = item(alone, "fenwei4-pm25-change").as_dict()
     assert fenwei["status"] == "not_assessable" and "2020" in fenwei["notes"][0]
@@ -166,6 +166,7 @@ def test_jiaocheng_range_class_and_annual(registry, sample_ledger) -> None:
 
 # ---- 完成上级下达目标 through a parent plan in the registry ----
 
+RECORDED = dt.datetime(2026, 6, 1, 4, 0, tzinfo=dt.UTC)
 REGIONS = [{"code": "140000", "name": "山西省", "level": "province"},
            {"code": "140400", "name": "长治市", "level": "city", "parent": "140000"}]
 INDICATOR = {"key": "good-days", "category": "环境质量", "name": "优良天数比例", "metric": "air.good_days_ratio",
@@ -188,7 +189,7 @@ def test_assigned_target_through_parent_plan_link() -> None:
             (2, ["child.good-days", 2020, 70, "%", "示例"]), (3, ["child.good-days", 2023, 73, "%", "示例"])]
     observed = parse_rows(rows, registry, "t", dt.date(2026, 1, 1))
     ledger = ObservationLedger()
-    ledger.add(observed)
+    ledger.add(observed, RECORDED)
     result = evaluate_plan(registry.plan("child"), ledger, 2023, registry=registry).items[0].as_dict()
     assert result["target"]["threshold"] == "≥75"
     assert any("parent.good-days" in note for note in result["notes"])
@@ -200,7 +201,7 @@ def test_assigned_target_through_parent_plan_link() -> None:
     # an explicitly recorded assigned value wins over the parent plan's target
     ledger.add(parse_rows([(1, ["indicator", "year", "value", "unit", "source", "kind"]),
                            (2, ["child.good-days", 2025, "≥80", "%", "市下达文件", "assigned_target"])],
-                          registry, "t2", dt.date(2026, 1, 1)))
+                          registry, "t2", dt.date(2026, 1, 1)), RECORDED)
     override = evaluate_plan(registry.plan("child"), ledger, 2023, registry=registry).items[0].as_dict()
     assert override["target"]["threshold"] == "≥80"
 

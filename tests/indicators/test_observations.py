@@ -27,7 +27,7 @@ def write_csv(tmp_path: Path, rows: str, name: str = "obs.csv") -> Path:
 def test_sample_file_is_labelled_and_valid(registry) -> None:
     text = SAMPLE.read_text(encoding="utf-8")
     assert text.startswith("# 示例数据（SAMPLE DATA）")
-    observations = read_observations(SAMPLE, registry)
+    observations = read_observations(SAMPLE, registry, TODAY)
     assert len(observations) == 188
     assert {o.source for o in observations} == {"示例数据（sample，非官方统计）"}
     first = observations[0]
@@ -74,7 +74,7 @@ def test_all_errors_are_reported_and_nothing_is_half_imported(registry, tmp_path
             "tunliu-2021-2025.pm25,,2023,30,%,s,,\n")
     ledger = ObservationLedger()
     with pytest.raises(BadInput) as error:
-        ledger.add(read_observations(write_csv(tmp_path, rows), registry, TODAY))
+        ledger.add(read_observations(write_csv(tmp_path, rows), registry, TODAY), dt.datetime(2026, 6, 1))
     assert len(error.value.detail["errors"]) == 2
     assert len(ledger) == 0
 
@@ -100,7 +100,7 @@ def test_corrections_keep_history_and_sources(registry, tmp_path: Path) -> None:
     assert [(h.revision, h.value, h.source, h.origin) for h in history] == [
         (1, 20.1, "统计年鉴2023", "v1.csv:2"), (2, 20.4, "林草局更正函", "v2.csv:2")]
     assert history[0].recorded_at == dt.datetime(2024, 3, 1)
-    assert ledger.add(fixed).unchanged == 1  # importing the same file again changes nothing
+    assert ledger.add(fixed, dt.datetime(2024, 9, 2)).unchanged == 1  # importing the same file again changes nothing
     assert len(ledger.history("eco.forest_coverage", "140405", 2022)) == 2
 
 
@@ -108,7 +108,7 @@ def test_assigned_targets_carry_their_comparator(registry, tmp_path: Path) -> No
     rows = ("tunliu-2021-2025.good-days-ratio,,2025,≥78,%,长治市下达文件,assigned_target,\n"
             "tunliu-2021-2025.pm25,,2025,35,μg/m3,长治市下达文件,下达目标,\n")
     ledger = ObservationLedger()
-    ledger.add(read_observations(write_csv(tmp_path, rows), registry, TODAY))
+    ledger.add(read_observations(write_csv(tmp_path, rows), registry, TODAY), dt.datetime(2026, 6, 1))
     good = ledger.assigned_target("air.good_days_ratio", "140405", 2025)
     assert good.kind is ObservationKind.ASSIGNED_TARGET and good.threshold.comparator is Comparator.GE
     assert ledger.assigned_target("air.pm25", "140405", 2025).threshold.comparator is Comparator.LE

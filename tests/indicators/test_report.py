@@ -3,6 +3,7 @@ the 示例数据 label, charts, English, and a PDF that holds Chinese text and r
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 from pathlib import Path
@@ -17,6 +18,8 @@ from ecozone.indicators import ObservationLedger, evaluate_plan, parse_rows
 from ecozone.indicators.report import MESSAGES, ReportKind, render_report, report_context, report_kind
 from ecozone.indicators.report.charts import indicator_chart
 from ecozone.indicators.report.content import chart_labels
+
+GENERATED = dt.datetime(2026, 6, 1, 4, 0, tzinfo=dt.UTC)
 
 
 def context(registry, ledger, plan: str, year: int, kind: ReportKind, lang: str = "zh", charts: bool = False):
@@ -44,9 +47,9 @@ def test_unknown_kind_format_and_language_are_named(registry, sample_ledger) -> 
         report_kind("yearly")
     evaluation = evaluate_plan(registry.plan("jiaocheng-14th"), sample_ledger, 2024, registry=registry)
     with pytest.raises(BadInput, match="format 'docx'"):
-        render_report(evaluation, sample_ledger, registry, ReportKind.ANNUAL, "docx")
+        render_report(evaluation, sample_ledger, registry, ReportKind.ANNUAL, "docx", generated_at=GENERATED)
     with pytest.raises(BadInput, match="lang 'fr'"):
-        render_report(evaluation, sample_ledger, registry, ReportKind.ANNUAL, "html", "fr")
+        render_report(evaluation, sample_ledger, registry, ReportKind.ANNUAL, "html", "fr", generated_at=GENERATED)
 
 
 def test_annual_rows_by_category_binding_first(registry, sample_ledger) -> None:
@@ -88,7 +91,7 @@ def test_final_completion_counts(registry, sample_ledger) -> None:
     assert ctx["completion"]["binding_all"] == 19
     assert row(ctx, "forest-coverage").completion == "未完成"
     assert row(ctx, "redline-share").completion == "完成"
-    html = render_report(evaluation, sample_ledger, registry, ReportKind.FINAL, "html", charts=False).decode()
+    html = render_report(evaluation, sample_ledger, registry, ReportKind.FINAL, "html", charts=False, generated_at=GENERATED).decode()
     assert "终期考核报告（2025年）" in html and "完成情况" in html and "进展比R" not in html
 
 
@@ -98,12 +101,12 @@ def test_sample_label_only_for_sample_data(registry, sample_ledger) -> None:
     header = ["indicator", "year", "value", "unit", "source"]
     rows = [(1, header), (2, ["jiaocheng-14th.forest-coverage", 2023, 32.1, "%", "交城县林业局"])]
     official = ObservationLedger()
-    official.add(parse_rows(rows, registry, "official.csv"))
+    official.add(parse_rows(rows, registry, "official.csv", dt.date(2026, 1, 1)), GENERATED)
     evaluation = evaluate_plan(registry.plan("jiaocheng-14th"), official, 2024, registry=registry)
-    html = render_report(evaluation, official, registry, ReportKind.ANNUAL, "html").decode()
+    html = render_report(evaluation, official, registry, ReportKind.ANNUAL, "html", generated_at=GENERATED).decode()
     assert "示例数据" not in html and "交城县林业局" in html
     sample_html = render_report(evaluate_plan(registry.plan("jiaocheng-14th"), sample_ledger, 2024, registry=registry),
-                                sample_ledger, registry, ReportKind.ANNUAL, "html").decode()
+                                sample_ledger, registry, ReportKind.ANNUAL, "html", generated_at=GENERATED).decode()
     assert 'class="demo"' in sample_html and "示例数据" in sample_html
 
 
@@ -126,7 +129,7 @@ def test_charts_draw_paths_targets_and_class_axis(registry, sample_ledger) -> No
 
 def test_english_report_keeps_chinese_data(registry, sample_ledger) -> None:
     evaluation = evaluate_plan(registry.plan("jiaocheng-14th"), sample_ledger, 2024, registry=registry)
-    html = render_report(evaluation, sample_ledger, registry, ReportKind.ANNUAL, "html", "en").decode()
+    html = render_report(evaluation, sample_ledger, registry, ReportKind.ANNUAL, "html", "en", generated_at=GENERATED).decode()
     assert '<html lang="en">' in html
     assert "annual tracking of plan indicators, 2024" in html and "SAMPLE DATA" in html
     assert "森林覆盖率" in html and "moderate progress" in html  # 0.859 for 森林覆盖率 (test_evaluation)
@@ -137,7 +140,7 @@ def test_english_report_keeps_chinese_data(registry, sample_ledger) -> None:
 def annual_pdf(registry, sample_ledger, tmp_path_factory) -> Path:
     evaluation = evaluate_plan(registry.plan("jiaocheng-14th"), sample_ledger, 2024, registry=registry)
     path = tmp_path_factory.mktemp("report") / "jiaocheng-2024-annual.pdf"
-    path.write_bytes(render_report(evaluation, sample_ledger, registry, ReportKind.ANNUAL, "pdf"))
+    path.write_bytes(render_report(evaluation, sample_ledger, registry, ReportKind.ANNUAL, "pdf", generated_at=GENERATED))
     return path
 
 

@@ -7,10 +7,12 @@ import datetime as dt
 
 import pytest
 import shapely
+import time_machine
 from fastapi.testclient import TestClient
 
 from ecozone.app import create_app
 from ecozone.auth import accounts
+from ecozone.clock import BEIJING, utc_now
 from ecozone.monitoring.model import Person
 from ecozone.monitoring.settings import MonitoringSettings, get_monitoring_settings
 from ecozone.settings import Settings
@@ -46,8 +48,8 @@ STAFF_ROUTES = [
 
 @pytest.fixture
 def client(loaded_engine, tmp_path) -> TestClient:
-    accounts.create_user(loaded_engine, "jiance", PASSWORD, ["monitor"])
-    accounts.create_user(loaded_engine, "bianji", PASSWORD, ["editor"], "140100")
+    accounts.create_user(loaded_engine, "jiance", PASSWORD, ["monitor"], now=utc_now())
+    accounts.create_user(loaded_engine, "bianji", PASSWORD, ["editor"], "140100", now=utc_now())
     app = create_app(Settings(log_json=True), loaded_engine)
     app.dependency_overrides[get_monitoring_settings] = lambda: MonitoringSettings(
         media_dir=tmp_path / "media", ingest_max_batch=50
@@ -163,39 +165,52 @@ def test_stations_are_placed_and_series_are_read_by_time_range(client):
     assert missing.status_code == 404 and missing.json()["value"] == "NOPE"
 
 
-def test_an_alert_is_opened_acknowledged_and_closed_with_who_and_when(client):
-    staff = login(client, "jiance")
-    add_stations(client, staff)
-    now = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
-    rows = hourly("XD01", now - dt.timedelta(hours=3), [70.0, 160.0, 70.0])  # one hour above 150; no jump over 100/h, no 3 hours over 75
-    assert client.post("/api/v1/observations/ingest", json={"observations": rows}, headers=staff).status_code == 200
+# Beijing midday is outside the rules' quiet hours (22:00–07:00 Beijing); 23:30 is inside them.
+MIDDAY = dt.datetime(2026, 6, 15, 12, 0, tzinfo=BEIJING)
+NIGHT = dt.datetime(2026, 12, 31, 23, 30, tzinfo=BEIJING)
 
-    run = client.post("/api/v1/alerts/run", params={"hours": 6}, headers=staff).json()
-    assert run["opened"] == 1 and run["notices"] == {"sent": [], "failed": []}  # no channel configured
-    alert_id = run["alert_ids"][0]
-    rerun = client.post("/api/v1/alerts/run", params={"hours": 6}, headers=staff).json()
-    assert rerun["opened"] == 0  # the same firing does not open a second alert
-    inbox = client.get("/api/v1/alerts", params={"status": "open"}, headers=staff).json()
-    assert [(a["id"], a["rule_key"], a["station_code"], a["value"], a["unit_code"]) for a in inbox] == [
-        (alert_id, "pm25_hourly_heavy", "XD01", 160.0, "ZH14010520001")
-    ]
 
-    acked = client.post(f"/api/v1/alerts/{alert_id}/status", json={"status": "acknowledged", "note": "已派人核查"}, headers=staff)
-    assert acked.status_code == 200 and acked.json()["status"] == "acknowledged"
-    closed = client.post(f"/api/v1/alerts/{alert_id}/status", json={"status": "closed", "note": "工地扬尘，已整改"}, headers=staff)
-    events = closed.json()["events"]
-    assert [(e["action"], e["actor"], e["note"]) for e in events] == [
-        ("opened", "system", events[0]["note"]), ("acknowledged", "jiance", "已派人核查"), ("closed", "jiance", "工地扬尘，已整改")
-    ]
-    stamped = [dt.datetime.fromisoformat(e["at"]) for e in events[1:]]
-    assert all(abs(s.replace(tzinfo=s.tzinfo or dt.UTC) - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5) for s in stamped)
-    assert client.get("/api/v1/alerts", params={"status": "open"}, headers=staff).json() == []
+@pytest.mark.parametrize(
+    ("instant", "due"), [(MIDDAY, True), (NIGHT, False)], ids=["midday-notice-due", "quiet-hours-notice-waits"]
+)
+def test_an_alert_is_opened_acknowledged_and_closed_with_who_and_when(client, instant, due):
+    with time_machine.travel(instant, tick=False):
+        staff = login(client, "jiance")
+        add_stations(client, staff)
+        now = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+        rows = hourly("XD01", now - dt.timedelta(hours=3), [70.0, 160.0, 70.0])  # one hour above 150; no jump over 100/h, no 3 hours over 75
+        assert client.post("/api/v1/observations/ingest", json={"observations": rows}, headers=staff).status_code == 200
 
-    again = client.post(f"/api/v1/alerts/{alert_id}/status", json={"status": "acknowledged"}, headers=staff)
-    assert again.status_code == 409
-    wrong = client.post(f"/api/v1/alerts/{alert_id}/status", json={"status": "solved"}, headers=staff)
-    assert wrong.status_code == 422 and wrong.json()["field"] == "status"
-    assert client.get("/api/v1/alerts/999999", headers=staff).status_code == 404
+        run = client.post("/api/v1/alerts/run", params={"hours": 6}, headers=staff).json()
+        alert_id = run["alert_ids"][0]
+        # No channel is configured: a due notice is not "sent", and the alert stays unnotified.
+        assert run["opened"] == 1
+        assert run["notices"] == {"sent": [], "failed": [], "no_channel": [alert_id] if due else []}
+        rerun = client.post("/api/v1/alerts/run", params={"hours": 6}, headers=staff).json()
+        assert rerun["opened"] == 0  # the same firing does not open a second alert
+        assert rerun["notices"]["no_channel"] == ([alert_id] if due else [])  # still waiting for a channel
+        inbox = client.get("/api/v1/alerts", params={"status": "open"}, headers=staff).json()
+        assert [(a["id"], a["rule_key"], a["station_code"], a["value"], a["unit_code"]) for a in inbox] == [
+            (alert_id, "pm25_hourly_heavy", "XD01", 160.0, "ZH14010520001")
+        ]
+        assert client.get(f"/api/v1/alerts/{alert_id}", headers=staff).json()["notified_at"] is None
+
+        acked = client.post(f"/api/v1/alerts/{alert_id}/status", json={"status": "acknowledged", "note": "已派人核查"}, headers=staff)
+        assert acked.status_code == 200 and acked.json()["status"] == "acknowledged"
+        closed = client.post(f"/api/v1/alerts/{alert_id}/status", json={"status": "closed", "note": "工地扬尘，已整改"}, headers=staff)
+        events = closed.json()["events"]
+        assert [(e["action"], e["actor"], e["note"]) for e in events] == [
+            ("opened", "system", events[0]["note"]), ("acknowledged", "jiance", "已派人核查"), ("closed", "jiance", "工地扬尘，已整改")
+        ]
+        stamped = [dt.datetime.fromisoformat(e["at"]) for e in events[1:]]
+        assert [s.replace(tzinfo=s.tzinfo or dt.UTC) for s in stamped] == [instant, instant]
+        assert client.get("/api/v1/alerts", params={"status": "open"}, headers=staff).json() == []
+
+        again = client.post(f"/api/v1/alerts/{alert_id}/status", json={"status": "acknowledged"}, headers=staff)
+        assert again.status_code == 409
+        wrong = client.post(f"/api/v1/alerts/{alert_id}/status", json={"status": "solved"}, headers=staff)
+        assert wrong.status_code == 422 and wrong.json()["field"] == "status"
+        assert client.get("/api/v1/alerts/999999", headers=staff).status_code == 404
 
 
 def test_grids_are_generated_per_county(client):

@@ -77,7 +77,7 @@ def test_iaqi_hand_computed(item: str, conc: float, expected: int) -> None:
 
 
 def test_cli_example_under_hj633_2012() -> None:
-    out = aqi_command(["pm25=80", "pm10=100", "o3_8h=150"], date(2025, 6, 1))
+    out = aqi_command(["pm25=80", "pm10=100", "o3_8h=150"], date(2025, 6, 1), date(2026, 6, 1))
     assert out["aqi"] == 107
     assert out["iaqi"] == {"pm25_24h": 107, "pm10_24h": 75, "o3_8h": 92}
     assert out["primary"] == ["pm25_24h"]
@@ -90,7 +90,7 @@ def test_cli_example_under_hj633_2012() -> None:
 
 
 def test_same_observation_after_2026_03_01_uses_hj633_2026() -> None:
-    out = aqi_command(["pm25=80", "pm10=100", "o3_8h=150"], date(2026, 6, 1))
+    out = aqi_command(["pm25=80", "pm10=100", "o3_8h=150"], date(2026, 6, 1), date(2026, 6, 1))
     # PM2.5: 100 + 50 × (80 − 60) / 55 = 118.18 → 119; PM10: 50 + 50 × 50 / 70 = 85.7 → 86
     assert out["iaqi"] == {"pm25_24h": 119, "pm10_24h": 86, "o3_8h": 92}
     assert out["standard"]["code"] == "HJ 633-2026"
@@ -186,7 +186,7 @@ def test_bad_values_name_the_field(values: dict[str, float], field: str) -> None
 @pytest.mark.parametrize("pairs", [["pm25"], ["pm25=abc"], ["pm25=1", "pm25=2"], ["=3"]])
 def test_cli_argument_errors(pairs: list[str]) -> None:
     with pytest.raises(BadInput):
-        aqi_command(pairs, date(2025, 1, 1))
+        aqi_command(pairs, date(2025, 1, 1), date(2026, 6, 1))
 
 
 def _random_concentrations(item: str, rng: np.random.Generator, n: int) -> np.ndarray:

@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 import shapely
 
+from ecozone.clock import today
 from ecozone.geo.metric import area_m2
 from ecozone.monitoring import alert_runs
 from ecozone.monitoring.complaints import ComplaintInput, Photo, escalate_overdue, record_progress, submit_complaint
@@ -66,7 +67,7 @@ def test_a_complaint_is_placed_routed_and_escalated_when_overdue(shanxi_sqlite, 
         grid_store.assign_cell_responsible(conn, home.id, person)
     item = ComplaintInput(seat[0], seat[1], "夜间工地扬尘严重", "air", "12369", "139****0000",
                           (Photo("现场.jpg", "image/jpeg", b"\xff\xd8\xff\xe0fake-jpeg"),))
-    complaint = submit_complaint(shanxi_sqlite, SnapshotCache(shanxi_sqlite), settings, item, NOW)
+    complaint = submit_complaint(shanxi_sqlite, SnapshotCache(shanxi_sqlite, today), settings, item, NOW)
     assert complaint["region_code"] == JIAOCHENG
     assert complaint["unit_code"].startswith("ZH141122")
     assert (complaint["grid_cell_id"], complaint["assignee_id"], complaint["status"]) == (home.id, person, "assigned")
@@ -138,7 +139,7 @@ def test_alert_mail_reaches_a_local_smtp_server(engine):
         again = alert_runs.deliver_notices(engine, settings, NOW)
     finally:
         controller.stop()
-    assert len(result["sent"]) == 1 and again == {"sent": [], "failed": []}
+    assert len(result["sent"]) == 1 and again == {"sent": [], "failed": [], "no_channel": []}
     (mail,) = inbox.messages
     assert mail["To"] == "duty@example.cn"
     subject = str(email.header.make_header(email.header.decode_header(mail["Subject"])))

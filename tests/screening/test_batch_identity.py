@@ -17,12 +17,14 @@ import pytest
 import shapely
 import shapely.geometry
 
+from ecozone.clock import utc_now
 from ecozone.screening.batch import screen_batch
 from ecozone.screening.distributed import dask_client, morton_order, screen_batch_distributed
 from ecozone.screening.project_input import project_from_feature
 from ecozone.screening.engine import Screener
 from ecozone.screening.service import ScreeningService
 from ecozone.zoning.evaluator import Evaluator
+from ecozone.zoning.inforce import SnapshotCache
 
 INDUSTRIES = ["C2521", "C3360", "C2614", "C1810", "D4411", "C3011", "B0610", "C2710", "C3130",
               "E4710", "C2211", "C3211", "C2619", "C3120", "I6510", "C2661", None]
@@ -65,7 +67,7 @@ def random_projects(province: shapely.Geometry, n: int, seed: int) -> list[dict]
 
 @pytest.fixture(scope="module")
 def screener(shanxi_sqlite):
-    return ScreeningService(shanxi_sqlite).screener(AS_OF)
+    return ScreeningService(shanxi_sqlite, SnapshotCache(shanxi_sqlite, lambda: AS_OF), utc_now).screener(AS_OF)
 
 
 @pytest.fixture(scope="module")

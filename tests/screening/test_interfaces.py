@@ -13,6 +13,7 @@ import shapely.geometry
 from fastapi.testclient import TestClient
 
 from ecozone.app import create_app
+from ecozone.clock import utc_now
 from ecozone.settings import Settings
 
 FENHE_SQUARE = shapely.box(112.50, 37.70, 112.52, 37.72)
@@ -46,7 +47,7 @@ def test_api_screen_fetch_rerun_override(client, shanxi_engine):
 def reviewer_headers(client, engine) -> dict:
     from ecozone.auth import accounts
 
-    accounts.create_user(engine, "reviewer", "reviewer-pass-9", ["reviewer"], None)
+    accounts.create_user(engine, "reviewer", "reviewer-pass-9", ["reviewer"], None, now=utc_now())
     token = client.post("/api/v1/auth/login", json={"username": "reviewer", "password": "reviewer-pass-9"}).json()["token"]
     return {"Authorization": f"Bearer {token}"}
 

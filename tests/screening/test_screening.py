@@ -6,6 +6,8 @@ import pytest
 import shapely
 import shapely.geometry
 
+from ecozone.clock import today, utc_now
+from ecozone.zoning.inforce import SnapshotCache
 from ecozone.errors import BadInput
 from ecozone.geo.gcj02 import wgs84_to_gcj02
 from ecozone.screening.service import ScreeningService
@@ -26,7 +28,7 @@ def feature(geometry, industry="C2521", nature="new", attributes=None, name="测
 
 @pytest.fixture
 def service(shanxi_engine) -> ScreeningService:
-    return ScreeningService(shanxi_engine)
+    return ScreeningService(shanxi_engine, SnapshotCache(shanxi_engine, today), utc_now)
 
 
 def test_coking_plant_on_the_fenhe_is_prohibited_with_cited_findings(service):

@@ -16,6 +16,8 @@ from fastapi.testclient import TestClient
 from pyproj import Geod
 
 from ecozone.app import create_app
+from ecozone.clock import today, utc_now
+from ecozone.zoning.inforce import SnapshotCache
 from ecozone.screening.service import ScreeningService
 from ecozone.screening.siting import site
 from ecozone.settings import Settings
@@ -23,7 +25,7 @@ from ecozone.settings import Settings
 
 @pytest.fixture
 def service(shanxi_engine):
-    return ScreeningService(shanxi_engine)
+    return ScreeningService(shanxi_engine, SnapshotCache(shanxi_engine, today), utc_now)
 
 
 def test_siting_splits_a_county_and_covers_it(service):

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from ecozone.clock import utc_now
 from ecozone.errors import Conflict
 from ecozone.zoning.repositories import releases as release_store
 from ecozone.zoning import releases as workflow
@@ -23,10 +24,10 @@ def _units(territory):
 
 def _filed(engine, territory, version):
     release, _ = workflow.create_draft(
-        engine, workflow.DraftRequest("140100", version, version, ReleaseKind.DYNAMIC, reason="测试"), _units(territory), "e"
+        engine, workflow.DraftRequest("140100", version, version, ReleaseKind.DYNAMIC, reason="测试"), _units(territory), "e", now=utc_now()
     )
-    workflow.submit(engine, release.id, "e")
-    return workflow.file_release(engine, release.id, "f")
+    workflow.submit(engine, release.id, "e", now=utc_now())
+    return workflow.file_release(engine, release.id, "f", now=utc_now())
 
 
 def _outcomes(results):
@@ -49,7 +50,7 @@ def _run_all(calls):
 def test_only_one_of_several_writers_with_the_same_lock_version_wins(loaded_engine, territory):
     release = _filed(loaded_engine, territory, "race")
     calls = [
-        (lambda i=i: workflow.publish(loaded_engine, release.id, DAY, f"publisher{i}", expected_lock_version=release.lock_version))
+        (lambda i=i: workflow.publish(loaded_engine, release.id, DAY, f"publisher{i}", expected_lock_version=release.lock_version, now=utc_now()))
         for i in range(4)
     ]
     ok, conflicts = _outcomes(_run_all(calls))
@@ -61,7 +62,7 @@ def test_only_one_of_several_writers_with_the_same_lock_version_wins(loaded_engi
 
 def test_two_editors_creating_the_same_version_one_gets_a_conflict(loaded_engine, territory):
     request = workflow.DraftRequest("140100", "same", "same")
-    calls = [lambda: workflow.create_draft(loaded_engine, request, _units(territory), "a") for _ in range(2)]
+    calls = [lambda: workflow.create_draft(loaded_engine, request, _units(territory), "a", now=utc_now()) for _ in range(2)]
     ok, conflicts = _outcomes(_run_all(calls))
     assert len(ok) == 1 and len(conflicts) == 1
     with loaded_engine.connect() as conn:
@@ -72,8 +73,8 @@ def test_two_editors_creating_the_same_version_one_gets_a_conflict(loaded_engine
 def test_two_publishes_of_different_releases_both_land(loaded_engine, territory):
     first, second = _filed(loaded_engine, territory, "one"), _filed(loaded_engine, territory, "two")
     calls = [
-        lambda: workflow.publish(loaded_engine, first.id, DAY, "p1"),
-        lambda: workflow.publish(loaded_engine, second.id, DAY + dt.timedelta(days=1), "p2"),
+        lambda: workflow.publish(loaded_engine, first.id, DAY, "p1", now=utc_now()),
+        lambda: workflow.publish(loaded_engine, second.id, DAY + dt.timedelta(days=1), "p2", now=utc_now()),
     ]
     ok, _ = _outcomes(_run_all(calls))
     assert len(ok) == 2
@@ -90,7 +91,7 @@ def test_a_failed_publish_leaves_the_previous_release_in_force(loaded_engine, te
 
     monkeypatch.setattr(release_store, "record_audit", audit_fails)
     with pytest.raises(RuntimeError, match="disk full"):
-        workflow.publish(loaded_engine, release.id, DAY, "p")
+        workflow.publish(loaded_engine, release.id, DAY, "p", now=utc_now())
     monkeypatch.undo()
     after = load_snapshot(loaded_engine, DAY)
     assert after.release_ids == before.release_ids

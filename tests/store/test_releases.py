@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 import shapely
 
+from ecozone.clock import utc_now
 from ecozone import bootstrap
 from ecozone.errors import BadInput, Conflict
 from ecozone.zoning.repositories import releases as release_store
@@ -44,11 +45,11 @@ def test_dynamic_update_of_one_city_leaves_the_other_untouched(loaded_engine, te
         loaded_engine,
         workflow.DraftRequest("140100", "2030-update", "太原市动态更新", ReleaseKind.DYNAMIC, reason="生态保护红线调整"),
         units,
-        actor="editor",
+        actor="editor", now=utc_now()
     )
     for step in (workflow.submit, workflow.file_release):
         step(loaded_engine, release.id, "editor")
-    workflow.publish(loaded_engine, release.id, LATER, "publisher")
+    workflow.publish(loaded_engine, release.id, LATER, "publisher", now=utc_now())
 
     before = load_snapshot(loaded_engine, LATER - dt.timedelta(days=1))
     after = load_snapshot(loaded_engine, LATER)
@@ -60,19 +61,19 @@ def test_dynamic_update_of_one_city_leaves_the_other_untouched(loaded_engine, te
 
 def test_stale_lock_version_is_a_conflict(loaded_engine, territory):
     release, _ = workflow.create_draft(
-        loaded_engine, workflow.DraftRequest("140100", "v2", "太原市 v2"), _taiyuan_units(territory), actor="a"
+        loaded_engine, workflow.DraftRequest("140100", "v2", "太原市 v2"), _taiyuan_units(territory), actor="a", now=utc_now()
     )
-    workflow.submit(loaded_engine, release.id, "a", expected_lock_version=release.lock_version)
+    workflow.submit(loaded_engine, release.id, "a", expected_lock_version=release.lock_version, now=utc_now())
     with pytest.raises(Conflict, match="changed by someone else"):
-        workflow.file_release(loaded_engine, release.id, "b", expected_lock_version=release.lock_version)
+        workflow.file_release(loaded_engine, release.id, "b", expected_lock_version=release.lock_version, now=utc_now())
 
 
 def test_publishing_a_draft_directly_is_refused(loaded_engine, territory):
     release, _ = workflow.create_draft(
-        loaded_engine, workflow.DraftRequest("140100", "v3", "太原市 v3"), _taiyuan_units(territory), actor="a"
+        loaded_engine, workflow.DraftRequest("140100", "v3", "太原市 v3"), _taiyuan_units(territory), actor="a", now=utc_now()
     )
     with pytest.raises(Conflict, match="is draft; it cannot become published"):
-        workflow.publish(loaded_engine, release.id, LATER, "a")
+        workflow.publish(loaded_engine, release.id, LATER, "a", now=utc_now())
 
 
 def test_invalid_draft_stores_nothing(loaded_engine, territory):
@@ -81,7 +82,7 @@ def test_invalid_draft_stores_nothing(loaded_engine, territory):
     with loaded_engine.connect() as conn:
         before = len(release_store.list_releases(conn))
     with pytest.raises(BadInput, match="overlaps ZH14010520001") as caught:
-        workflow.create_draft(loaded_engine, workflow.DraftRequest("140100", "bad", "bad"), units, actor="a")
+        workflow.create_draft(loaded_engine, workflow.DraftRequest("140100", "bad", "bad"), units, actor="a", now=utc_now())
     assert caught.value.detail["report"]["errors"] == 1
     with loaded_engine.connect() as conn:
         assert len(release_store.list_releases(conn)) == before
@@ -90,7 +91,7 @@ def test_invalid_draft_stores_nothing(loaded_engine, territory):
 def test_units_outside_the_jurisdiction_are_refused(loaded_engine, territory):
     units = read_units(territory.demo_units).units  # includes 晋中 units
     with pytest.raises(BadInput, match="outside jurisdiction 140100"):
-        workflow.create_draft(loaded_engine, workflow.DraftRequest("140100", "mixed", "mixed"), units, actor="a")
+        workflow.create_draft(loaded_engine, workflow.DraftRequest("140100", "mixed", "mixed"), units, actor="a", now=utc_now())
 
 
 def test_audit_log_records_each_step(loaded_engine):

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from ecozone.clock import today, utc_now
 from ecozone.screening.service import ScreeningService
 from ecozone.supervision.settings import SupervisionSettings
 from ecozone.zoning.inforce import load_snapshot
+from ecozone.zoning.inforce import SnapshotCache
 
 NOW = dt.datetime(2025, 12, 31, 23, 30, tzinfo=dt.UTC)
 
@@ -49,7 +51,7 @@ def clue_file(tmp_path) -> Path:
 
 @pytest.fixture
 def service(shanxi_engine) -> ScreeningService:
-    return ScreeningService(shanxi_engine)
+    return ScreeningService(shanxi_engine, SnapshotCache(shanxi_engine, today), utc_now)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
+from ecozone.clock import utc_now
 from ecozone import bootstrap
 from ecozone.app import create_app
 from ecozone.settings import Settings
@@ -42,7 +43,7 @@ def live_engine(tmp_path_factory):
     engine = make_engine(f"sqlite:///{root / 'ecozone.db'}")
     migrate(engine)
     bootstrap.load_reference_data(engine, paths)
-    bootstrap.load_demo_release(engine, paths)
+    bootstrap.load_demo_release(engine, paths, now=utc_now())
     yield engine
     engine.dispose()
 

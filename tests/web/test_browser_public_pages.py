@@ -14,6 +14,7 @@ import pytest
 
 from ecozone import bootstrap
 from ecozone.app import create_app
+from ecozone.clock import utc_now
 from ecozone.settings import Settings
 from ecozone.store.engine import make_engine, migrate
 
@@ -53,7 +54,7 @@ def shanxi_server(tmp_path_factory):
     migrate(engine)
     paths = SHIPPED
     bootstrap.load_reference_data(engine, paths)
-    bootstrap.load_demo_release(engine, paths)
+    bootstrap.load_demo_release(engine, paths, now=utc_now())
     bootstrap.load_demo_indicator_observations(engine, paths)
     bootstrap.load_demo_monitoring(engine, paths)
     server = LiveServer(create_app(Settings(log_json=True, locale="zh"), engine)).start()

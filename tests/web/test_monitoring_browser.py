@@ -3,6 +3,7 @@ on the public form reaching the staff desk."""
 
 from __future__ import annotations
 
+from ecozone.clock import utc_now
 from ecozone.auth import accounts
 
 PASSWORD = "monitor-pass-9"
@@ -23,7 +24,7 @@ def test_complaint_filed_on_the_page_reaches_the_staff_desk(page, live_server, l
     assert page.inner_text("#complaint-result")
     page.screenshot(path=str(artifacts / "monitoring-complaint.png"), full_page=True)
 
-    accounts.create_user(live_engine, "browser_monitor", PASSWORD, ["monitor"], None)
+    accounts.create_user(live_engine, "browser_monitor", PASSWORD, ["monitor"], None, now=utc_now())
     login = page.request.post(f"{live_server.url}/api/v1/auth/login", data={"username": "browser_monitor", "password": PASSWORD})
     assert login.ok
     page.goto(f"{live_server.url}/monitoring/desk")

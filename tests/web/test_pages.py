@@ -13,6 +13,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from ecozone.app import create_app
+from ecozone.clock import utc_now
 from ecozone.settings import Settings
 from ecozone.web.mapconfig import MapSettings
 from ecozone.zoning import releases as workflow
@@ -49,11 +50,11 @@ def jinzhong_update(engine, effective: dt.date, status: str = "published") -> in
         jurisdiction_code="140700", version="2025-1", title="晋中市生态环境分区管控动态更新",
         kind=ReleaseKind.DYNAMIC, reason="园区扩区", issuer="晋中市生态环境局",
     )
-    release, _ = workflow.create_draft(engine, request, [unit], "test")
+    release, _ = workflow.create_draft(engine, request, [unit], "test", now=utc_now())
     if status == "published":
-        workflow.submit(engine, release.id, "test")
-        workflow.file_release(engine, release.id, "test")
-        workflow.publish(engine, release.id, effective, "test", notice="自公布之日起施行。")
+        workflow.submit(engine, release.id, "test", now=utc_now())
+        workflow.file_release(engine, release.id, "test", now=utc_now())
+        workflow.publish(engine, release.id, effective, "test", notice="自公布之日起施行。", now=utc_now())
     return release.id
 
 

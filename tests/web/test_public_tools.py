@@ -22,6 +22,7 @@ import shapely
 import shapely.geometry
 from fastapi.testclient import TestClient
 
+from ecozone.clock import utc_now
 from ecozone import bootstrap
 from ecozone.app import create_app
 from ecozone.api.routers.public_tools import outline_of
@@ -63,10 +64,10 @@ def taiyuan_update(engine) -> tuple[int, int, str]:
         jurisdiction_code=TAIYUAN, version="2025-1", title="太原市生态环境分区管控动态更新（测试）",
         kind=ReleaseKind.DYNAMIC, reason="单元边界调整", issuer="太原市生态环境局", demo=True,
     )
-    release, _ = workflow.create_draft(engine, request, units, "test", workflow.release_rule_files(engine, previous.id))
-    workflow.submit(engine, release.id, "test")
-    workflow.file_release(engine, release.id, "test")
-    workflow.publish(engine, release.id, dt.date(2025, 1, 1), "test", notice="自公布之日起施行。")
+    release, _ = workflow.create_draft(engine, request, units, "test", workflow.release_rule_files(engine, previous.id), now=utc_now())
+    workflow.submit(engine, release.id, "test", now=utc_now())
+    workflow.file_release(engine, release.id, "test", now=utc_now())
+    workflow.publish(engine, release.id, dt.date(2025, 1, 1), "test", notice="自公布之日起施行。", now=utc_now())
     return previous.id, release.id, first.code
 
 
@@ -76,8 +77,8 @@ def tools_data(tmp_path_factory):
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('tools') / 'ecozone.db'}")
     migrate(engine)
     bootstrap.load_reference_data(engine, SHIPPED)
-    bootstrap.load_demo_release(engine, SHIPPED)
-    import_file(engine, PLANS / "sample_observations.csv", load_registry(PLANS), "test")
+    bootstrap.load_demo_release(engine, SHIPPED, now=utc_now())
+    import_file(engine, PLANS / "sample_observations.csv", load_registry(PLANS), "test", utc_now())
     previous, new, reshaped = taiyuan_update(engine)
     yield engine, previous, new, reshaped
     engine.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shapely
 
+from ecozone.clock import today, utc_now
 from ecozone.zoning import releases as workflow
 from ecozone.zoning.importer import read_units
 from ecozone.zoning.inforce import SnapshotCache
@@ -16,11 +17,11 @@ def _taiyuan(territory):
 
 def _draft(engine, units, version="2030"):
     request = workflow.DraftRequest("140100", version, f"太原市 {version}", ReleaseKind.PERIODIC, reason="五年定期调整")
-    return workflow.create_draft(engine, request, units, "editor")[0]
+    return workflow.create_draft(engine, request, units, "editor", now=utc_now())[0]
 
 
 def _old_id(engine) -> int:
-    return next(r.id for r in SnapshotCache(engine).get().releases if r.jurisdiction_code == "140100")
+    return next(r.id for r in SnapshotCache(engine, today).get().releases if r.jurisdiction_code == "140100")
 
 
 def test_diff_names_reshaped_reclassified_and_access_changes(loaded_engine, territory):

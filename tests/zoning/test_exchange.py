@@ -7,6 +7,7 @@ import zipfile
 import pytest
 import shapely
 
+from ecozone.clock import today, utc_now
 from ecozone.errors import BadInput
 from ecozone.zoning import releases as workflow
 from ecozone.zoning.exchange import export_units
@@ -78,18 +79,18 @@ def _dbf_in_gbk(archive: zipfile.ZipFile, tmp_path) -> bytes:
 
 
 def test_release_package_round_trips(loaded_engine, tmp_path):
-    snapshot = SnapshotCache(loaded_engine).get()
+    snapshot = SnapshotCache(loaded_engine, today).get()
     release = next(r for r in snapshot.releases if r.jurisdiction_code == "140100")
     path = tmp_path / "taiyuan.zip"
     manifest = workflow.export_release_package(loaded_engine, release.id, path)
     assert manifest["units"] == 3 and manifest["jurisdiction"] == "140100"
-    copy, _ = workflow.import_release_package(loaded_engine, path, "importer", version="copy")
+    copy, _ = workflow.import_release_package(loaded_engine, path, "importer", version="copy", now=utc_now())
     diff = workflow.diff(loaded_engine, release.id, copy.id)
     assert diff.units == [] and diff.counts()["rules_changed"] == 0
 
 
 def test_package_with_a_bad_checksum_is_refused(loaded_engine, tmp_path):
-    release = SnapshotCache(loaded_engine).get().releases[0]
+    release = SnapshotCache(loaded_engine, today).get().releases[0]
     path = tmp_path / "p.zip"
     workflow.export_release_package(loaded_engine, release.id, path)
     tampered = tmp_path / "tampered.zip"
@@ -100,4 +101,4 @@ def test_package_with_a_bad_checksum_is_refused(loaded_engine, tmp_path):
                 data = data[:-1] + bytes([data[-1] ^ 1])
             target.writestr(name, data)
     with pytest.raises(BadInput, match="checksum of units.gpkg does not match"):
-        workflow.import_release_package(loaded_engine, tampered, "importer", version="t")
+        workflow.import_release_package(loaded_engine, tampered, "importer", version="t", now=utc_now())

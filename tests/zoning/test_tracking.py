@@ -9,6 +9,8 @@ import shapely.geometry
 from fastapi.testclient import TestClient
 
 from ecozone.app import create_app
+from ecozone.clock import today, utc_now
+from ecozone.zoning.inforce import SnapshotCache
 from ecozone.screening.service import ScreeningService
 from ecozone.settings import Settings
 from ecozone.zoning import releases as workflow
@@ -21,13 +23,13 @@ def test_tracking_counts_units_releases_and_screenings(loaded_engine, territory)
     units = [u for u in read_units(territory.demo_units).units if u.city_code == "140100"]
     units[1].name = "小店区重点管控单元（城镇，更新）"
     release, _ = workflow.create_draft(
-        loaded_engine, workflow.DraftRequest("140100", "2025-update", "太原市动态更新", ReleaseKind.DYNAMIC, reason="重大战略调整"), units, "e"
+        loaded_engine, workflow.DraftRequest("140100", "2025-update", "太原市动态更新", ReleaseKind.DYNAMIC, reason="重大战略调整"), units, "e", now=utc_now()
     )
-    workflow.submit(loaded_engine, release.id, "e")
-    workflow.file_release(loaded_engine, release.id, "f")
-    workflow.publish(loaded_engine, release.id, dt.date(2025, 3, 1), "p")
-    this_year = dt.date.today().year
-    service = ScreeningService(loaded_engine)
+    workflow.submit(loaded_engine, release.id, "e", now=utc_now())
+    workflow.file_release(loaded_engine, release.id, "f", now=utc_now())
+    workflow.publish(loaded_engine, release.id, dt.date(2025, 3, 1), "p", now=utc_now())
+    this_year = today().year
+    service = ScreeningService(loaded_engine, SnapshotCache(loaded_engine, today), utc_now)
     service.screen({"type": "Feature", "properties": {"name": "优先区项目"}, "geometry": shapely.geometry.mapping(shapely.Point(112.7, 37.9))})
 
     data = tracking(loaded_engine, 2025)

@@ -6,6 +6,7 @@ import pytest
 import shapely
 from pyproj import Transformer
 
+from ecozone.clock import utc_now
 from ecozone.errors import BadInput
 from ecozone.zoning.repositories import releases as release_store
 from ecozone.zoning import releases as workflow
@@ -22,7 +23,7 @@ def _taiyuan(territory):
 def _import(engine, tmp_path, units, suffix=".gpkg", **read_args):
     path = tmp_path / f"candidate{suffix}"
     export_units(path, units)
-    return workflow.create_draft(engine, REQUEST, read_units(path, **read_args).units, "editor")
+    return workflow.create_draft(engine, REQUEST, read_units(path, **read_args).units, "editor", now=utc_now())
 
 
 def _refused(engine, tmp_path, units, message, **read_args):

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Depends, Request, Response, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ecozone.api.ratelimit import client_ip
+from ecozone.clock import utc_now
 from ecozone.auth import accounts
 from ecozone.auth.model import User
 from ecozone.auth.roles import Role
@@ -31,7 +32,7 @@ def optional_user(request: Request, token: str | None = Depends(request_token)) 
     """The logged-in user, or None for the public."""
     if not token:
         return None
-    user = accounts.user_for_token(request.app.state.engine, token)
+    user = accounts.user_for_token(request.app.state.engine, token, utc_now())
     request.state.user = user.username if user else None
     return user
 
@@ -101,7 +102,7 @@ def login(
 ) -> dict:
     _throttle_login(request, username)
     try:
-        result = accounts.login(request.app.state.engine, username, password)
+        result = accounts.login(request.app.state.engine, username, password, utc_now())
     except BadInput:
         if request.app.state.edge.rate_limits:
             request.app.state.login_account.spend(username.lower())

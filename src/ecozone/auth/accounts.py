@@ -70,8 +70,10 @@ def create_user(
     roles: Iterable[str],
     jurisdiction_code: str | None = None,
     display_name: str = "",
+    *,
+    now: dt.datetime,
 ) -> User:
-    """Store a new active user with an Argon2 hash of ``password``."""
+    """Store a new active user with an Argon2 hash of ``password``, created ``now``."""
     _check_username(username)
     parsed = parse_roles(roles)
     if not parsed:
@@ -82,6 +84,7 @@ def create_user(
         return user_store.insert_user(
             conn,
             User(None, username, parsed, jurisdiction_code, display_name=display_name, password_hash=password_hash),
+            now,
         )
 
 
@@ -141,13 +144,12 @@ def list_users(engine: Engine) -> list[User]:
         return user_store.list_users(conn)
 
 
-def login(engine: Engine, username: str, password: str, now: dt.datetime | None = None) -> Login:
+def login(engine: Engine, username: str, password: str, now: dt.datetime) -> Login:
     """Check the password and open a session lasting ``ECOZONE_SESSION_HOURS``.
 
     The same ``BadInput`` answers an unknown name, a wrong password and an inactive account, so
     the answer does not reveal which names exist.
     """
-    now = now or dt.datetime.now(dt.UTC)
     with engine.connect() as conn:
         user = user_store.find_user(conn, username)
     if user is None:
@@ -163,9 +165,8 @@ def login(engine: Engine, username: str, password: str, now: dt.datetime | None 
     return Login(token, expires_at, user)
 
 
-def user_for_token(engine: Engine, token: str, now: dt.datetime | None = None) -> User | None:
+def user_for_token(engine: Engine, token: str, now: dt.datetime) -> User | None:
     """The active user a token belongs to, or None when it is unknown, expired or the user inactive."""
-    now = now or dt.datetime.now(dt.UTC)
     with engine.connect() as conn:
         session = user_store.find_session(conn, token_hash(token))
         if session is None or session.expires_at <= now:

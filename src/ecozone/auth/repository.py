@@ -27,8 +27,8 @@ def _user_from_row(row) -> User:
     )
 
 
-def insert_user(conn: Connection, user: User) -> User:
-    """Store a new user; ``Conflict`` when the name is taken."""
+def insert_user(conn: Connection, user: User, now: dt.datetime) -> User:
+    """Store a new user, created ``now``; ``Conflict`` when the name is taken."""
     try:
         new_id = conn.execute(
             insert(users)
@@ -39,7 +39,7 @@ def insert_user(conn: Connection, user: User) -> User:
                 roles=[r.value for r in user.roles],
                 jurisdiction_code=user.jurisdiction_code,
                 active=user.active,
-                created_at=dt.datetime.now(dt.UTC),
+                created_at=now,
             )
             .returning(users.c.id)
         ).scalar_one()

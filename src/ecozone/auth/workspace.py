@@ -87,11 +87,11 @@ def release_detail(engine: Engine, user: User, release_id: int) -> dict:
 
 
 def import_draft(
-    engine: Engine, user: User, path: Path, request: workflow.DraftRequest, crs: str | None = None
+    engine: Engine, user: User, path: Path, request: workflow.DraftRequest, crs: str | None = None, *, now: dt.datetime
 ) -> tuple[Release, ValidationReport]:
     """Import a unit file as a draft of a jurisdiction the user edits."""
     require_reach(user, Permission.EDIT_DRAFT, request.jurisdiction_code, region_parents(engine))
-    return workflow.import_draft(engine, path, request, user.username, crs=crs)
+    return workflow.import_draft(engine, path, request, user.username, crs=crs, now=now)
 
 
 def _next_edit_version(engine: Engine, release: Release) -> str:
@@ -146,6 +146,8 @@ def edit_unit(
     name: str | None = None,
     unit_class: int | None = None,
     access: dict[str, list[str]] | None = None,
+    *,
+    now: dt.datetime,
 ) -> tuple[Release, ValidationReport]:
     """Change one unit of a draft; the result is stored, validated, as a new draft version."""
     release = _checked(engine, user, release_id, Permission.EDIT_DRAFT)
@@ -166,10 +168,10 @@ def edit_unit(
         demo=release.demo,
     )
     rule_files = workflow.release_rule_files(engine, release_id)
-    new_release, report = workflow.create_draft(engine, request, units, user.username, rule_files=rule_files)
+    new_release, report = workflow.create_draft(engine, request, units, user.username, rule_files=rule_files, now=now)
     with engine.begin() as conn:
-        release_store.record_audit(conn, user.username, "edit_unit", release_id, code=code, new_release=new_release.id)
-        release_store.record_audit(conn, user.username, "edit_unit", new_release.id, code=target.code, from_release=release_id)
+        release_store.record_audit(conn, user.username, "edit_unit", release_id, now, code=code, new_release=new_release.id)
+        release_store.record_audit(conn, user.username, "edit_unit", new_release.id, now, code=target.code, from_release=release_id)
     return new_release, report
 
 
@@ -181,24 +183,25 @@ def _checked(engine: Engine, user: User, release_id: int, permission: Permission
     return release
 
 
-def submit(engine: Engine, user: User, release_id: int, lock_version: int) -> Release:
+def submit(engine: Engine, user: User, release_id: int, lock_version: int, *, now: dt.datetime) -> Release:
     """Draft → submitted, by an editor of the release's jurisdiction."""
     _checked(engine, user, release_id, Permission.SUBMIT)
-    return workflow.submit(engine, release_id, user.username, lock_version)
+    return workflow.submit(engine, release_id, user.username, lock_version, now=now)
 
 
-def file_release(engine: Engine, user: User, release_id: int, lock_version: int) -> Release:
+def file_release(engine: Engine, user: User, release_id: int, lock_version: int, *, now: dt.datetime) -> Release:
     """Submitted → filed (备案), by a filer of the level above."""
     _checked(engine, user, release_id, Permission.FILE)
-    return workflow.file_release(engine, release_id, user.username, lock_version)
+    return workflow.file_release(engine, release_id, user.username, lock_version, now=now)
 
 
 def publish(
-    engine: Engine, user: User, release_id: int, lock_version: int, effective_date: dt.date, notice: str | None, today: dt.date
+    engine: Engine, user: User, release_id: int, lock_version: int, effective_date: dt.date, notice: str | None, today: dt.date,
+    *, now: dt.datetime,
 ) -> Release:
     """Filed → published, by a publisher of the release's jurisdiction, in force from today or later."""
     _checked(engine, user, release_id, Permission.PUBLISH)
-    return workflow.publish(engine, release_id, effective_date, user.username, lock_version, notice, today=today)
+    return workflow.publish(engine, release_id, effective_date, user.username, lock_version, notice, today=today, now=now)
 
 
 def diff(engine: Engine, user: User, release_a: int, release_b: int) -> dict:

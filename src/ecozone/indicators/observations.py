@@ -114,11 +114,11 @@ class ObservationLedger:
             ledger._revisions.setdefault(observation.key, []).append(observation)
         return ledger
 
-    def add(self, observations: Iterable[Observation], now: dt.datetime | None = None) -> ImportSummary:
-        """Record a batch: new keys are added, changed values become a new revision."""
+    def add(self, observations: Iterable[Observation], now: dt.datetime) -> ImportSummary:
+        """Record a batch, stamped ``now``: new keys are added, changed values become a new revision."""
         batch = list(observations)
         reject_duplicates(batch)
-        stamp = now or dt.datetime.now(dt.timezone.utc)
+        stamp = now
         added = corrected = unchanged = 0
         for observation in batch:
             history = self._revisions.setdefault(observation.key, [])
@@ -173,8 +173,11 @@ def reject_duplicates(batch: list[Observation]) -> None:
         seen[observation.key] = observation
 
 
-def read_observations(path: Path, registry: Registry, today: dt.date | None = None) -> list[Observation]:
-    """Read and validate a .csv or .xlsx file of observations; any invalid row rejects the file."""
+def read_observations(path: Path, registry: Registry, today: dt.date) -> list[Observation]:
+    """Read and validate a .csv or .xlsx file of observations; any invalid row rejects the file.
+
+    ``today`` bounds the years: an observed value cannot be for a year that has not begun.
+    """
     path = Path(path)
     _check_suffix(path.name)
     if not path.is_file():
@@ -190,7 +193,7 @@ def _check_suffix(filename: str) -> str:
 
 
 def parse_upload(
-    data: bytes, filename: str, registry: Registry, today: dt.date | None = None
+    data: bytes, filename: str, registry: Registry, today: dt.date
 ) -> list[Observation]:
     """Validate the bytes of an uploaded .csv or .xlsx file named ``filename`` (all rows or none)."""
     suffix = _check_suffix(filename)
@@ -221,7 +224,7 @@ def _excel_rows(data: bytes, filename: str) -> list[tuple[int, list[Any]]]:
 
 
 def parse_rows(
-    rows: list[tuple[int, list[Any]]], registry: Registry, origin: str, today: dt.date | None = None
+    rows: list[tuple[int, list[Any]]], registry: Registry, origin: str, today: dt.date
 ) -> list[Observation]:
     """Validate numbered raw rows (header first; blank and '#' comment rows skipped)."""
     content = [(n, row) for n, row in rows if not _is_blank_or_comment(row)]
@@ -234,7 +237,7 @@ def parse_rows(
     for line, row in content[1:]:
         record = {name: _cell(row, index) for name, index in columns.items()}
         try:
-            observations.append(_observation(record, registry, f"{origin}:{line}", today or dt.date.today()))
+            observations.append(_observation(record, registry, f"{origin}:{line}", today))
         except BadInput as error:
             errors.append(error.message)
     if errors:

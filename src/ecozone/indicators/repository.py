@@ -28,13 +28,13 @@ _Key = tuple[str, str, str, int]
 
 
 def record_observations(
-    conn: Connection, batch: Sequence[Observation], recorded_by: str, now: dt.datetime | None = None
+    conn: Connection, batch: Sequence[Observation], recorded_by: str, now: dt.datetime
 ) -> ImportSummary:
     """Store a validated batch as new revisions; ``Conflict`` if another writer got there first."""
     if not recorded_by.strip():
         raise BadInput("recorded_by is empty; every stored value names who recorded it", field="recorded_by")
     reject_duplicates(list(batch))
-    stamp = now or dt.datetime.now(dt.UTC)
+    stamp = now
     latest = _latest_revisions(conn, {o.key for o in batch})
     rows: list[dict] = []
     unchanged = corrected = 0

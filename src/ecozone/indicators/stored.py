@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from ecozone.clock import BEIJING
 from ecozone.errors import BadInput
 from ecozone.indicators.evaluation import PlanEvaluation, evaluate_plan
 from ecozone.indicators.model import Plan
@@ -42,24 +43,28 @@ class ImportResult:
                 "recorded_by": self.recorded_by}
 
 
-def store_batch(engine: Engine, batch: list[Observation], recorded_by: str) -> ImportSummary:
-    """Store validated observations in one transaction (all new revisions or none)."""
+def _today(now: dt.datetime) -> dt.date:
+    return now.astimezone(BEIJING).date()
+
+
+def store_batch(engine: Engine, batch: list[Observation], recorded_by: str, now: dt.datetime) -> ImportSummary:
+    """Store validated observations in one transaction (all new revisions or none), recorded ``now``."""
     with engine.begin() as conn:
-        return observation_store.record_observations(conn, batch, recorded_by)
+        return observation_store.record_observations(conn, batch, recorded_by, now)
 
 
-def import_file(engine: Engine, path: Path, registry: Registry, recorded_by: str) -> ImportResult:
+def import_file(engine: Engine, path: Path, registry: Registry, recorded_by: str, now: dt.datetime) -> ImportResult:
     """Validate a .csv/.xlsx file and store it; any invalid row stores nothing."""
-    batch = read_observations(Path(path), registry)
-    return ImportResult(Path(path).name, len(batch), store_batch(engine, batch, recorded_by), recorded_by)
+    batch = read_observations(Path(path), registry, _today(now))
+    return ImportResult(Path(path).name, len(batch), store_batch(engine, batch, recorded_by, now), recorded_by)
 
 
-def import_upload(engine: Engine, data: bytes, filename: str, registry: Registry, recorded_by: str) -> ImportResult:
+def import_upload(engine: Engine, data: bytes, filename: str, registry: Registry, recorded_by: str, now: dt.datetime) -> ImportResult:
     """As ``import_file``, for the bytes of an uploaded file."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise BadInput(f"{filename}: {len(data)} bytes is more than the {MAX_UPLOAD_BYTES} allowed", field="file")
-    batch = parse_upload(data, filename, registry)
-    return ImportResult(filename, len(batch), store_batch(engine, batch, recorded_by), recorded_by)
+    batch = parse_upload(data, filename, registry, _today(now))
+    return ImportResult(filename, len(batch), store_batch(engine, batch, recorded_by, now), recorded_by)
 
 
 @dataclass(frozen=True)
@@ -76,18 +81,17 @@ class Correction:
     kind: ObservationKind = ObservationKind.OBSERVED
 
 
-def correct(engine: Engine, registry: Registry, correction: Correction, recorded_by: str,
-            today: dt.date | None = None) -> Observation:
+def correct(engine: Engine, registry: Registry, correction: Correction, recorded_by: str, now: dt.datetime) -> Observation:
     """Record a user's value as the next revision (earlier ones stay) and return what is now current."""
-    observation = _validated(correction, registry, recorded_by, today)
-    store_batch(engine, [observation], recorded_by)
+    observation = _validated(correction, registry, recorded_by, _today(now))
+    store_batch(engine, [observation], recorded_by, now)
     with engine.connect() as conn:
         history = observation_store.observation_history(
             conn, observation.metric, observation.region, observation.year, observation.kind)
     return history[-1]
 
 
-def _validated(correction: Correction, registry: Registry, recorded_by: str, today: dt.date | None) -> Observation:
+def _validated(correction: Correction, registry: Registry, recorded_by: str, today: dt.date) -> Observation:
     unit = correction.unit
     if unit is None:
         unit = _unit_of(correction.indicator, registry)
@@ -124,8 +128,8 @@ def evaluate_stored(engine: Engine, registry: Registry, plan_id: str, year: int)
     return evaluate_plan(plan, ledger, year, registry=registry), ledger
 
 
-def file_ledger(path: Path, registry: Registry) -> ObservationLedger:
-    """A ledger of one file's observations, not stored (``--observations FILE``)."""
+def file_ledger(path: Path, registry: Registry, now: dt.datetime) -> ObservationLedger:
+    """A ledger of one file's observations, not stored (``--observations FILE``), read ``now``."""
     ledger = ObservationLedger()
-    ledger.add(read_observations(Path(path), registry))
+    ledger.add(read_observations(Path(path), registry, _today(now)), now)
     return ledger

@@ -111,8 +111,12 @@ def change_alert_status(engine: Engine, alert_id: int, status: str, actor: str, 
 
 
 def deliver_notices(engine: Engine, settings: MonitoringSettings, now: dt.datetime) -> dict:
-    """Send due notices over the configured channels; a failed channel leaves the alert due."""
-    sent, failed = [], []
+    """Send due notices over the configured channels; a failed channel leaves the alert due.
+
+    An alert is only marked notified when a notice went out: with no channel configured (no
+    webhook, no SMTP host or no recipient) it stays due and is listed under ``no_channel``.
+    """
+    sent, failed, no_channel = [], [], []
     with engine.connect() as conn:
         due = alert_store.alerts_due_for_notice(conn, now)
         stations = {s.id: s for s in station_store.load_stations(conn)}
@@ -125,11 +129,16 @@ def deliver_notices(engine: Engine, settings: MonitoringSettings, now: dt.dateti
             log.warning("alert notice failed", alert_id=alert["id"], error=exc.message)
             failed.append({"id": alert["id"], "error": exc.message})
             continue
+        if not channels:
+            no_channel.append(alert["id"])
+            continue
         with engine.begin() as conn:
             alert_store.mark_alert_notified(conn, alert["id"], now)
             alert_store.add_alert_event(conn, alert["id"], "system", "notified", ", ".join(channels), now)
         sent.append(alert["id"])
-    return {"sent": sent, "failed": failed}
+    if no_channel:
+        log.warning("alert notices not sent: no channel configured", alert_ids=no_channel)
+    return {"sent": sent, "failed": failed, "no_channel": no_channel}
 
 
 def _send(engine: Engine, settings: MonitoringSettings, alert: dict, payload: dict) -> list[str]:

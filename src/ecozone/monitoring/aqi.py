@@ -278,7 +278,10 @@ def categories_array(aqi_values: ArrayLike, standard: AqiStandard) -> NDArray[np
     return levels
 
 
-def aqi_command(pairs: list[str], on: date | None, standard: str | None = None) -> dict[str, Any]:
-    """Payload of ``ecozone aqi NAME=VALUE … [--date D] [--standard S]``: the AqiResult JSON."""
-    day = on if on is not None or standard is not None else date.today()
+def aqi_command(pairs: list[str], on: date | None, today: date, standard: str | None = None) -> dict[str, Any]:
+    """Payload of ``ecozone aqi NAME=VALUE … [--date D] [--standard S]``: the AqiResult JSON.
+
+    Without a date or a standard the standard in force ``today`` (the edge's date) applies.
+    """
+    day = on if on is not None or standard is not None else today
     return evaluate_aqi(parse_measurements(pairs), on=day, standard=standard).to_json()

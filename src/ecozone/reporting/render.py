@@ -39,15 +39,18 @@ def format_number(value: float | None, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
-def render_html(template_dir: Path, template: str, lang: str, messages_dir: Path, **context) -> str:
-    """Render ``template`` with the domain's messages as ``t`` and the shared ones as ``base_t``."""
+def render_html(template_dir: Path, template: str, lang: str, messages_dir: Path, *, generated_at: dt.datetime, **context) -> str:
+    """Render ``template`` with the domain's messages as ``t`` and the shared ones as ``base_t``.
+
+    ``generated_at`` (the edge's clock) is printed on the page, in UTC.
+    """
     check_language(lang)
     return environment(template_dir).get_template(template).render(
         t=Translator(lang, messages_dir),
         base_t=Translator(lang, MESSAGES),
         lang=lang,
         version=__version__,
-        generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        generated_at=generated_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         **context,
     )
 

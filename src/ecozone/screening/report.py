@@ -3,6 +3,7 @@ and the reference features that triggered rules."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -120,6 +121,8 @@ def render_report_html(
     screening_id: str | None = None,
     overrides: list[dict] | None = None,
     documents: DocumentRegistry | None = None,
+    *,
+    generated_at: dt.datetime,
 ) -> str:
     """The report as a self-contained HTML page: the verdict, why and what to do next on page 1."""
     return render_html(
@@ -127,6 +130,7 @@ def render_report_html(
         "screening_report.html",
         lang,
         MESSAGES,
+        generated_at=generated_at,
         screening_id=screening_id,
         overrides=overrides or [],
         figure=figure(result, catalog, lang),
@@ -141,6 +145,8 @@ def render_report_pdf(
     screening_id: str | None = None,
     overrides: list[dict] | None = None,
     documents: DocumentRegistry | None = None,
+    *,
+    generated_at: dt.datetime,
 ) -> bytes:
     """The report as PDF (Chinese text in Noto Sans CJK)."""
-    return html_to_pdf(render_report_html(result, lang, catalog, screening_id, overrides, documents))
+    return html_to_pdf(render_report_html(result, lang, catalog, screening_id, overrides, documents, generated_at=generated_at))

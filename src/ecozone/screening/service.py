@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import threading
+from collections.abc import Callable
 
 from sqlalchemy import Engine
 
@@ -31,9 +32,12 @@ def new_screening_id(now: dt.datetime) -> str:
 class ScreeningService:
     """Builds one ``Screener`` per set of releases in force and reuses it across requests."""
 
-    def __init__(self, engine: Engine, snapshots: SnapshotCache | None = None, post_steps: list[PostStep] | None = None) -> None:
+    def __init__(
+        self, engine: Engine, snapshots: SnapshotCache, clock: Callable[[], dt.datetime], post_steps: list[PostStep] | None = None
+    ) -> None:
         self.engine = engine
-        self.snapshots = snapshots or SnapshotCache(engine)
+        self.snapshots = snapshots
+        self._clock = clock  # the edge's clock: stamps stored answers and overrides
         # Checks that refine the rules' findings from stored state (the offset ledgers); the
         # edges that build the service (app, cli) pass them in, so screening imports no ledger.
         self.post_steps = list(post_steps or [])
@@ -87,8 +91,8 @@ class ScreeningService:
         return result, (self.store(result, project, actor, now) if store else None)
 
     def store(self, result: ScreeningResult, project: ProjectInput, actor: str, now: dt.datetime | None = None) -> str:
-        # Callers at the edge pass their clock; the fallback keeps older callers (CLI) working.
-        now = now or dt.datetime.now(dt.UTC)
+        # Callers may pass the instant they answered at; otherwise the edge's clock stamps it.
+        now = now or self._clock()
         screening_id = new_screening_id(now)
         with self.engine.begin() as conn:
             screening_store.save_screening(
@@ -153,7 +157,7 @@ class ScreeningService:
                     value=rule_id,
                 )
             screening_store.add_override(
-                conn, screening_store.Override(screening_id, rule_id, reason.strip(), actor, dt.datetime.now(dt.UTC))
+                conn, screening_store.Override(screening_id, rule_id, reason.strip(), actor, self._clock())
             )
         return self.get(screening_id)
 

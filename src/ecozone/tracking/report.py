@@ -118,9 +118,9 @@ def tracking(engine: Engine, year: int) -> dict:
     }
 
 
-def tracking_html(data: dict, lang: str = "zh") -> str:
-    return render_html(TEMPLATES, "tracking_report.html", lang, MESSAGES, d=data, demo=data["demo"])
+def tracking_html(data: dict, lang: str = "zh", *, generated_at: dt.datetime) -> str:
+    return render_html(TEMPLATES, "tracking_report.html", lang, MESSAGES, generated_at=generated_at, d=data, demo=data["demo"])
 
 
-def tracking_pdf(data: dict, lang: str = "zh") -> bytes:
-    return html_to_pdf(tracking_html(data, lang))
+def tracking_pdf(data: dict, lang: str = "zh", *, generated_at: dt.datetime) -> bytes:
+    return html_to_pdf(tracking_html(data, lang, generated_at=generated_at))

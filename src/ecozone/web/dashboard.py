@@ -52,10 +52,10 @@ class CategoryGroup:
     cards: list[IndicatorCard]
 
 
-def default_year(period: tuple[int, int], today: dt.date | None = None) -> int:
+def default_year(period: tuple[int, int], today: dt.date) -> int:
     """This year, kept inside the plan's period (a finished plan shows its final year)."""
     start, end = period
-    return min(max((today or dt.date.today()).year, start), end)
+    return min(max(today.year, start), end)
 
 
 def check_year(year: int, period: tuple[int, int]) -> int:
@@ -88,12 +88,15 @@ def plans_context(registry: Registry) -> dict:
     return {"plans": list_plans(registry)}
 
 
-def plan_context(engine: Engine, registry: Registry, plan_id: str, year: int | None, t: Translator, documents: DocumentRegistry | None = None) -> dict:
-    """One plan's dashboard for ``year`` (default: this year within the plan period)."""
+def plan_context(
+    engine: Engine, registry: Registry, plan_id: str, year: int | None, t: Translator, today: dt.date,
+    documents: DocumentRegistry | None = None,
+) -> dict:
+    """One plan's dashboard for ``year`` (default: ``today``'s year within the plan period)."""
     plan = registry.plan(plan_id)
     summary = next(row for row in list_plans(registry) if row["id"] == plan.id)
     period = tuple(summary["period"])
-    year = check_year(year, period) if year is not None else default_year(period)
+    year = check_year(year, period) if year is not None else default_year(period, today)
     evaluation, ledger = evaluate_stored(engine, registry, plan.id, year)
     document = evaluation_document(evaluation, ledger)
     return {

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
+from ecozone import clock
 from ecozone.auth import accounts
 from ecozone.auth.model import User
 from ecozone.errors import EcozoneError
@@ -88,7 +89,7 @@ class WebRoute(APIRoute):
 def page_user(request: Request) -> User | None:
     """The user whose session cookie came with the request, if it is still valid."""
     token = request.cookies.get(SESSION_COOKIE)
-    return accounts.user_for_token(request.app.state.engine, token) if token else None
+    return accounts.user_for_token(request.app.state.engine, token, clock.utc_now()) if token else None
 
 
 def to_login(request: Request) -> RedirectResponse:

@@ -12,6 +12,7 @@ import json
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from ecozone import clock
 from ecozone.auth.roles import Role
 from ecozone.monitoring.latest import latest_aqi
 from ecozone.monitoring.repositories import alerts as alert_store
@@ -73,7 +74,7 @@ def staff_desk(request: Request) -> Response:
         return to_login(request)
     if not user.has_role(Role.MONITOR):
         return render(request, "error.html", {"status": 403, "message": translator_for(request)[0]("monitoring.desk.forbidden")}, 403)
-    now = dt.datetime.now(dt.UTC)
+    now = clock.utc_now()
     with request.app.state.engine.connect() as conn:
         alerts = alert_store.list_alerts(conn)
         complaints = complaint_store.list_complaints(conn)

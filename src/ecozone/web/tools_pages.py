@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from ecozone.documents import load_registry, registry_path
+from ecozone import clock
 from ecozone.indicators.registry import default_registry
 from ecozone.web import dashboard
 from ecozone.web.i18n import Translator
@@ -90,5 +91,5 @@ def plans_page(request: Request) -> HTMLResponse:
 def plan_page(request: Request, plan_id: str, year: int | None = None) -> HTMLResponse:
     t, _ = translator_for(request)
     documents = load_registry(registry_path(request.app.state.settings.data_dir))
-    context = dashboard.plan_context(request.app.state.engine, default_registry(), plan_id, year, t, documents)
+    context = dashboard.plan_context(request.app.state.engine, default_registry(), plan_id, year, t, clock.today(), documents)
     return render(request, "plan.html", context)

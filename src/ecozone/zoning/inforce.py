@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -128,8 +129,9 @@ def load_snapshot_of(
 class SnapshotCache:
     """Snapshots per date, rebuilt when the releases in force on that date change."""
 
-    def __init__(self, engine: Engine, max_dates: int = 8) -> None:
+    def __init__(self, engine: Engine, today: Callable[[], dt.date], max_dates: int = 8) -> None:
         self._engine = engine
+        self._today = today  # the edge's clock: the date whose zoning answers when none is asked for
         self._max_dates = max_dates
         self._snapshots: dict[dt.date, ZoningSnapshot] = {}
         self._regions: RegionIndex | None = None
@@ -141,7 +143,7 @@ class SnapshotCache:
 
     def get(self, as_of: dt.date | None = None) -> ZoningSnapshot:
         """The snapshot for ``as_of`` (today by default), fresh with respect to publishes."""
-        day = as_of or dt.date.today()
+        day = as_of or self._today()
         ids = self._current_ids(day)
         regions = self.regions()
         with self._lock:

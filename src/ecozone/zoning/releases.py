@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from ecozone.clock import BEIJING
 from ecozone.errors import BadInput, Conflict
 from ecozone.zoning.repositories import regions as region_store
 from ecozone.zoning.repositories import releases as release_store
@@ -64,8 +65,13 @@ def create_draft(
     actor: str,
     rule_files: Sequence[RuleFileText] = (),
     settings: ValidationSettings | None = None,
+    *,
+    now: dt.datetime,
 ) -> tuple[Release, ValidationReport]:
-    """Validate ``units`` and rule files and store them as a new draft release, all or nothing."""
+    """Validate ``units`` and rule files and store them as a new draft release, all or nothing.
+
+    ``now`` stamps the release and its audit line; its Beijing date picks the group files in force.
+    """
     _check_request(request)
     with engine.begin() as conn:
         regions = {r.code: r for r in region_store.load_regions(conn)}
@@ -78,7 +84,7 @@ def create_draft(
         report = validate_units(units, regions, settings)
         report.raise_if_errors()
         _check_units_in_jurisdiction(units, request.jurisdiction_code, regions)
-        _check_rule_files(conn, rule_files, request.jurisdiction_code)
+        _check_rule_files(conn, rule_files, request.jurisdiction_code, now.astimezone(BEIJING).date())
         release = release_store.create_release(
             conn,
             Release(
@@ -93,22 +99,25 @@ def create_draft(
                 demo=request.demo,
                 warnings=[f.to_dict() for f in report.warnings],
             ),
+            now,
         )
         release_store.add_units(conn, release.id, units)
         release_store.add_rule_files(conn, release.id, rule_files)
         release_store.add_rules(conn, release.id, rule_records(rule_files))
-        release_store.record_audit(conn, actor, "create_draft", release.id, units=len(units), warnings=len(report.warnings))
+        release_store.record_audit(
+            conn, actor, "create_draft", release.id, now, units=len(units), warnings=len(report.warnings)
+        )
     return release, report
 
 
-def shared_group_files(conn, as_of: dt.date | None = None) -> list[RuleFileText]:
-    """Group files (``@groups`` definitions) of the releases in force, which other rule files may use."""
-    in_force = release_store.releases_in_force(conn, as_of or dt.date.today())
+def shared_group_files(conn, as_of: dt.date) -> list[RuleFileText]:
+    """Group files (``@groups`` definitions) of the releases in force on ``as_of``, which other rule files may use."""
+    in_force = release_store.releases_in_force(conn, as_of)
     files = release_store.load_rule_files(conn, [r.id for r in in_force])
     return [(name, text) for name, text in files if is_group_file(name, text)]
 
 
-def _check_rule_files(conn, rule_files: Sequence[RuleFileText], jurisdiction: str) -> None:
+def _check_rule_files(conn, rule_files: Sequence[RuleFileText], jurisdiction: str, as_of: dt.date) -> None:
     """Rule files must load, and govern the release's own jurisdiction or places within it."""
     if not rule_files:
         return
@@ -120,7 +129,7 @@ def _check_rule_files(conn, rule_files: Sequence[RuleFileText], jurisdiction: st
                 field="jurisdiction",
                 value=declared,
             )
-    build_rulebook(rule_files, shared_group_files(conn))
+    build_rulebook(rule_files, shared_group_files(conn, as_of))
 
 
 def _check_units_in_jurisdiction(units: list[ControlUnit], jurisdiction: str, regions: dict) -> None:
@@ -144,14 +153,16 @@ def _check_units_in_jurisdiction(units: list[ControlUnit], jurisdiction: str, re
 
 
 def import_draft(
-    engine: Engine, path: Path, request: DraftRequest, actor: str, crs: str | None = None
+    engine: Engine, path: Path, request: DraftRequest, actor: str, crs: str | None = None, *, now: dt.datetime
 ) -> tuple[Release, ValidationReport]:
     """Read a unit file and store it as a draft release (see ``create_draft``)."""
     read = read_units(path, crs=crs)
-    return create_draft(engine, request, read.units, actor)
+    return create_draft(engine, request, read.units, actor, now=now)
 
 
-def _move(engine: Engine, release_id: int, to: ReleaseStatus, actor: str, expected_lock_version: int | None, **fields) -> Release:
+def _move(
+    engine: Engine, release_id: int, to: ReleaseStatus, actor: str, expected_lock_version: int | None, now: dt.datetime, **fields
+) -> Release:
     with engine.begin() as conn:
         current = release_store.get_release(conn, release_id)
         if to not in TRANSITIONS[current.status]:
@@ -161,21 +172,21 @@ def _move(engine: Engine, release_id: int, to: ReleaseStatus, actor: str, expect
                 value=current.status.value,
             )
         lock = current.lock_version if expected_lock_version is None else expected_lock_version
-        updated = release_store.update_release_status(conn, release_id, lock, to, **fields)
+        updated = release_store.update_release_status(conn, release_id, lock, to, now, **fields)
         if to == ReleaseStatus.PUBLISHED:
-            release_store.mark_superseded(conn, updated.jurisdiction_code, updated.id)
-        release_store.record_audit(conn, actor, to.value, release_id, **{k: str(v) for k, v in fields.items()})
+            release_store.mark_superseded(conn, updated.jurisdiction_code, updated.id, now)
+        release_store.record_audit(conn, actor, to.value, release_id, now, **{k: str(v) for k, v in fields.items()})
     return updated
 
 
-def submit(engine: Engine, release_id: int, actor: str, expected_lock_version: int | None = None) -> Release:
+def submit(engine: Engine, release_id: int, actor: str, expected_lock_version: int | None = None, *, now: dt.datetime) -> Release:
     """Draft → submitted (for filing with the level above)."""
-    return _move(engine, release_id, ReleaseStatus.SUBMITTED, actor, expected_lock_version)
+    return _move(engine, release_id, ReleaseStatus.SUBMITTED, actor, expected_lock_version, now)
 
 
-def file_release(engine: Engine, release_id: int, actor: str, expected_lock_version: int | None = None) -> Release:
+def file_release(engine: Engine, release_id: int, actor: str, expected_lock_version: int | None = None, *, now: dt.datetime) -> Release:
     """Submitted → filed (备案 by the level above)."""
-    return _move(engine, release_id, ReleaseStatus.FILED, actor, expected_lock_version)
+    return _move(engine, release_id, ReleaseStatus.FILED, actor, expected_lock_version, now)
 
 
 def publish(
@@ -186,6 +197,8 @@ def publish(
     expected_lock_version: int | None = None,
     notice: str | None = None,
     today: dt.date | None = None,
+    *,
+    now: dt.datetime,
 ) -> Release:
     """Filed → published, in force from ``effective_date``; the previous release is superseded.
 
@@ -203,7 +216,7 @@ def publish(
     fields: dict = {"effective_date": effective_date}
     if notice is not None:
         fields["notice"] = notice
-    return _move(engine, release_id, ReleaseStatus.PUBLISHED, actor, expected_lock_version, **fields)
+    return _move(engine, release_id, ReleaseStatus.PUBLISHED, actor, expected_lock_version, now, **fields)
 
 
 def release_units(engine: Engine, release_id: int) -> tuple[Release, list[ControlUnit], list[dict]]:
@@ -245,7 +258,7 @@ def export_release_package(engine: Engine, release_id: int, path: Path) -> dict:
 
 
 def import_release_package(
-    engine: Engine, path: Path, actor: str, version: str | None = None
+    engine: Engine, path: Path, actor: str, version: str | None = None, *, now: dt.datetime
 ) -> tuple[Release, ValidationReport]:
     """Verify a package's checksums and store it as a new draft of its jurisdiction."""
     package = read_package(path)
@@ -259,4 +272,4 @@ def import_release_package(
         issuer=manifest.get("issuer", ""),
         demo=bool(manifest.get("demo")),
     )
-    return create_draft(engine, request, package.units, actor, rule_files=package.rule_files)
+    return create_draft(engine, request, package.units, actor, rule_files=package.rule_files, now=now)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Upload
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import Engine
 
+from ecozone.clock import utc_now
 from ecozone.api.auth import require_role
 from ecozone.api.deps import get_engine
 from ecozone.auth.model import User
@@ -71,7 +72,7 @@ def get_report(
     report = report_kind(kind)
     evaluation, ledger = evaluate_stored(engine, registry, plan_id, year)
     documents = load_registry(registry_path(request.app.state.settings.data_dir))
-    data = render_report(evaluation, ledger, registry, report, format, lang or request.app.state.settings.locale, documents=documents)
+    data = render_report(evaluation, ledger, registry, report, format, lang or request.app.state.settings.locale, documents=documents, generated_at=utc_now())
     if format == "html":
         return HTMLResponse(data.decode("utf-8"))
     filename = report_filename(plan_id, year, report, format)
@@ -92,5 +93,5 @@ def post_observations(
 ) -> dict:
     # A plain def: FastAPI runs it in a worker thread, so the blocking read and transaction are fine.
     data = file.file.read(MAX_UPLOAD_BYTES + 1)
-    result = import_upload(engine, data, file.filename or "upload.csv", registry, recorded_by or planner.username)
+    result = import_upload(engine, data, file.filename or "upload.csv", registry, recorded_by or planner.username, utc_now())
     return result.as_dict()

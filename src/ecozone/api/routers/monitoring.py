@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
+from ecozone.clock import utc_now
 from ecozone.api.auth import require_role
 from ecozone.api.deps import RowId, get_engine, get_snapshots
 from ecozone.auth.model import User
@@ -32,10 +33,6 @@ router = APIRouter(prefix="/api/v1", tags=["monitoring"])
 
 # Staff routes need the monitor role; station lists, series and complaint intake are public.
 MONITOR = Depends(require_role("monitor"))
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class ObservationIn(BaseModel):
@@ -125,7 +122,7 @@ def get_alert(alert_id: RowId, _user: User = MONITOR, engine: Engine = Depends(g
 
 @router.post("/alerts/{alert_id}/status", summary="Acknowledge or close an alert (who and when are recorded)")
 def post_alert_status(alert_id: RowId, body: StatusIn, user: User = MONITOR, engine: Engine = Depends(get_engine)) -> dict:
-    return alert_runs.change_alert_status(engine, alert_id, body.status, user.username, body.note, _now())
+    return alert_runs.change_alert_status(engine, alert_id, body.status, user.username, body.note, utc_now())
 
 
 @router.post("/alerts/run", summary="Evaluate the alert rules on recent observations and send due notices")
@@ -133,7 +130,7 @@ def post_alert_run(
     hours: int = Query(24, ge=1, le=24 * 31), _user: User = MONITOR, engine: Engine = Depends(get_engine),
     settings: MonitoringSettings = Depends(get_monitoring_settings),
 ) -> dict:
-    now = _now()
+    now = utc_now()
     with engine.connect() as conn:
         rules = load_rules(stored=alert_store.stored_alert_rules(conn))
     summary = alert_runs.run_alerts(engine, rules, now, now - dt.timedelta(hours=hours)).summary()
@@ -149,7 +146,7 @@ def get_grids(county: str | None = None, _user: User = MONITOR, engine: Engine =
 @router.post("/grids", summary="Generate a county's large and small supervision cells")
 def post_grid(body: GridIn, _user: User = MONITOR, engine: Engine = Depends(get_engine)) -> dict:
     shape = GridShape(body.rows, body.columns, body.small_rows, body.small_columns)
-    return generate_grid(engine, body.county_code, shape, _now())
+    return generate_grid(engine, body.county_code, shape, utc_now())
 
 
 @router.post("/complaints", summary="12369 intake: location, text and photos; placed and routed")
@@ -162,7 +159,7 @@ async def post_complaint(
 ) -> dict:
     read = tuple([Photo(p.filename or "photo", p.content_type or "", await p.read()) for p in photos])
     item = ComplaintInput(lon, lat, text, category, channel, reporter_contact, read)
-    return submit_complaint(engine, get_snapshots(request), settings, item, _now())
+    return submit_complaint(engine, get_snapshots(request), settings, item, utc_now())
 
 
 @router.get("/complaints", summary="Complaint desk: complaints newest first")
@@ -179,4 +176,4 @@ def get_complaint(complaint_id: RowId, _user: User = MONITOR, engine: Engine = D
 
 @router.post("/complaints/{complaint_id}/events", summary="Record progress on or close a complaint")
 def post_complaint_event(complaint_id: RowId, body: ProgressIn, user: User = MONITOR, engine: Engine = Depends(get_engine)) -> dict:
-    return record_progress(engine, complaint_id, body.action, user.username, body.note, _now())
+    return record_progress(engine, complaint_id, body.action, user.username, body.note, utc_now())

@@ -8,7 +8,6 @@ the storage frame CGCS2000 agrees with WGS84 to centimetres. Errors are OGC exce
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -18,6 +17,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
 from ecozone.api.geojson import geometry_json
+from ecozone.clock import utc_now
 from ecozone.api.routers.ogc_collections import (
     COLLECTIONS,
     CollectionInfo,
@@ -259,7 +259,7 @@ def items(
         "features": [item_feature(i) for i in returned],
         "numberMatched": len(matched),
         "numberReturned": len(returned),
-        "timeStamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "timeStamp": utc_now().isoformat(timespec="seconds").replace("+00:00", "Z"),
         "links": paging_links(request, query, len(matched), media_type),
         **loaded.extra,
     }

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ecozone.api.deps import RowId
+from ecozone.clock import utc_now
 from ecozone.errors import NotFound
 from ecozone.i18n import check_language
 from ecozone.zoning.repositories import releases as release_store
@@ -76,7 +77,7 @@ def zoning_tracking(
     # The supervision summary (成果应用评估) joins the zoning's own yearly figures.
     data = {**tracking(engine, year), "supervision": yearly_summary(engine, year)}
     if format == "html":
-        return HTMLResponse(tracking_html(data, check_language(lang)))
+        return HTMLResponse(tracking_html(data, check_language(lang), generated_at=utc_now()))
     if format == "pdf":
-        return Response(tracking_pdf(data, check_language(lang)), media_type="application/pdf")
+        return Response(tracking_pdf(data, check_language(lang), generated_at=utc_now()), media_type="application/pdf")
     return data

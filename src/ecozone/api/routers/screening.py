@@ -16,6 +16,7 @@ from ecozone.api.auth import limit_anonymous_writes, require_role
 from ecozone.api.deps import get_edge_settings
 from ecozone.api.heavy import run_heavy
 from ecozone.api.settings import EdgeSettings
+from ecozone.clock import utc_now
 from ecozone.auth.model import User
 from ecozone.auth.roles import Role
 from ecozone.errors import BadInput, TooLarge
@@ -55,9 +56,9 @@ def _report_response(service: ScreeningService, result, format: ReportFormat, la
     check_language(lang)
     catalog = service.catalog()
     if format == ReportFormat.pdf:
-        pdf = render_report_pdf(result, lang, catalog, screening_id, overrides, documents)
+        pdf = render_report_pdf(result, lang, catalog, screening_id, overrides, documents, generated_at=utc_now())
         return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="screening-{screening_id or result.result_id}.pdf"'})
-    return HTMLResponse(render_report_html(result, lang, catalog, screening_id, overrides, documents))
+    return HTMLResponse(render_report_html(result, lang, catalog, screening_id, overrides, documents, generated_at=utc_now()))
 
 
 @router.post("/screenings", summary="Screen a project (GeoJSON Feature) against the zoning in force")
@@ -74,7 +75,7 @@ async def create_screening(
 ):
     # The actor is who the token or cookie says, never a value the caller sends.
     actor = user.username if user else ANONYMOUS
-    now = dt.datetime.now(dt.UTC)
+    now = utc_now()
     if user is None:
         check_anonymous_size(feature, edge)
 

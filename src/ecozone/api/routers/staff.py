@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, Body, Depends, File, Form, Query, Request, UploadFile, status
 
+from ecozone.clock import utc_now
 from ecozone.api.auth import current_user, require_role
 from ecozone.api.deps import LockVersion, Offset, RowId, get_edge_settings
 from ecozone.api.heavy import run_heavy
@@ -72,7 +73,7 @@ async def import_release(
             path.write_bytes(data)
             if suffix == ".zip":
                 check_archive_size(path, edge.max_import_uncompressed_bytes)
-            return workspace.import_draft(engine, user, path, request, crs)
+            return workspace.import_draft(engine, user, path, request, crs, now=utc_now())
 
     # An import parses and validates the whole file: seconds for a province, so a worker slot.
     release, report = await run_heavy(http_request, import_file)
@@ -89,18 +90,18 @@ def edit_unit(
     user: User = Depends(require_role(Role.EDITOR)),
     engine=Depends(_engine),
 ) -> dict:
-    release, report = workspace.edit_unit(engine, user, release_id, code, name, unit_class, access)
+    release, report = workspace.edit_unit(engine, user, release_id, code, name, unit_class, access, now=utc_now())
     return {"release": release_row(release, len(workspace.release_detail(engine, user, release.id)["units"])), "validation": report.to_dict()}
 
 
 @router.post("/releases/{release_id}/submit", summary="Draft → submitted (editor)")
 def submit(release_id: RowId, lock_version: LockVersion, user: User = Depends(require_role(Role.EDITOR)), engine=Depends(_engine)) -> dict:
-    return release_row(workspace.submit(engine, user, release_id, lock_version), 0) | {"units": None}
+    return release_row(workspace.submit(engine, user, release_id, lock_version, now=utc_now()), 0) | {"units": None}
 
 
 @router.post("/releases/{release_id}/file", summary="Submitted → filed, 备案 (filer of the level above)")
 def file_release(release_id: RowId, lock_version: LockVersion, user: User = Depends(require_role(Role.FILER)), engine=Depends(_engine)) -> dict:
-    return release_row(workspace.file_release(engine, user, release_id, lock_version), 0) | {"units": None}
+    return release_row(workspace.file_release(engine, user, release_id, lock_version, now=utc_now()), 0) | {"units": None}
 
 
 @router.post("/releases/{release_id}/publish", summary="Filed → published, in force from the effective date (publisher)")
@@ -114,8 +115,8 @@ def publish(
 ) -> dict:
     # The UTC date: never ahead of the Beijing date, so a release effective "today" in China is
     # never refused; for eight hours a day it admits the previous Beijing day.
-    today = dt.datetime.now(dt.UTC).date()
-    release = workspace.publish(engine, user, release_id, lock_version, effective_date, notice, today)
+    now = utc_now()
+    release = workspace.publish(engine, user, release_id, lock_version, effective_date, notice, now.date(), now=now)
     return release_row(release, 0) | {"units": None}
 
 

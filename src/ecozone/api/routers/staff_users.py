@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Body, Depends, Request, status
 
+from ecozone.clock import utc_now
 from ecozone.api.auth import require_role
 from ecozone.auth import accounts
 from ecozone.auth.model import User
@@ -28,7 +29,7 @@ def create_user(
     display_name: str = Body(""),
     _admin: User = Depends(admin_only),
 ) -> dict:
-    user = accounts.create_user(request.app.state.engine, username, password, roles, jurisdiction, display_name)
+    user = accounts.create_user(request.app.state.engine, username, password, roles, jurisdiction, display_name, now=utc_now())
     return user.to_dict()
 
 

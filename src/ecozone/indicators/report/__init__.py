@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from ecozone.errors import BadInput
@@ -52,6 +53,7 @@ def _setting_rows(settings: IndicatorSettings) -> list[dict]:
 def report_context(
     evaluation: PlanEvaluation, ledger: ObservationLedger, registry: Registry, kind: ReportKind, lang: str,
     charts: bool = True, documents: DocumentRegistry | None = None,
+    *, generated_at: dt.datetime,
 ) -> dict:
     """Everything the report template shows (also handy for tests)."""
     check_language(lang)
@@ -80,14 +82,15 @@ def report_context(
 def render_report(
     evaluation: PlanEvaluation, ledger: ObservationLedger, registry: Registry, kind: ReportKind,
     fmt: str = "html", lang: str = "zh", charts: bool = True, documents: DocumentRegistry | None = None,
+    *, generated_at: dt.datetime,
 ) -> bytes:
-    """The report as UTF-8 HTML or as PDF bytes (``charts=False`` leaves the figures out)."""
+    """The report as UTF-8 HTML or as PDF bytes (``charts=False`` leaves the figures out), stamped ``generated_at``."""
     from ecozone.reporting.render import html_to_pdf, render_html
 
     if fmt not in FORMATS:
         raise BadInput(f"format {fmt!r} is not one of {', '.join(FORMATS)}", field="format", value=fmt)
     context = report_context(evaluation, ledger, registry, kind, lang, charts, documents)
-    html = render_html(TEMPLATES, "indicator_report.html", lang, MESSAGES, **context)
+    html = render_html(TEMPLATES, "indicator_report.html", lang, MESSAGES, generated_at=generated_at, **context)
     return html.encode("utf-8") if fmt == "html" else html_to_pdf(html)
 
 

@@ -27,10 +27,6 @@ from ecozone.zoning.model import (
 EVER_IN_FORCE = (ReleaseStatus.PUBLISHED.value, ReleaseStatus.SUPERSEDED.value)
 
 
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def _release_from_row(row) -> Release:
     return Release(
         id=row.id,
@@ -51,9 +47,8 @@ def _release_from_row(row) -> Release:
     )
 
 
-def create_release(conn: Connection, release: Release) -> Release:
+def create_release(conn: Connection, release: Release, now: dt.datetime) -> Release:
     """Insert a new release (normally a draft) and return it with its id."""
-    now = _utcnow()
     try:
         new_id = _insert_release(conn, release, now)
     except IntegrityError as exc:
@@ -127,6 +122,7 @@ def update_release_status(
     release_id: int,
     expected_lock_version: int,
     status: ReleaseStatus,
+    now: dt.datetime,
     **fields,
 ) -> Release:
     """Move a release to ``status`` if nobody changed it since ``expected_lock_version``.
@@ -140,7 +136,7 @@ def update_release_status(
         .values(
             status=status.value,
             lock_version=releases.c.lock_version + 1,
-            updated_at=_utcnow(),
+            updated_at=now,
             **fields,
         )
     )
@@ -155,7 +151,7 @@ def update_release_status(
     return get_release(conn, release_id)
 
 
-def mark_superseded(conn: Connection, jurisdiction_code: str, except_release_id: int) -> None:
+def mark_superseded(conn: Connection, jurisdiction_code: str, except_release_id: int, now: dt.datetime) -> None:
     """Mark the other published releases of a jurisdiction as superseded (history stays queryable)."""
     conn.execute(
         update(releases)
@@ -167,16 +163,16 @@ def mark_superseded(conn: Connection, jurisdiction_code: str, except_release_id:
         .values(
             status=ReleaseStatus.SUPERSEDED.value,
             lock_version=releases.c.lock_version + 1,
-            updated_at=_utcnow(),
+            updated_at=now,
         )
     )
 
 
-def record_audit(conn: Connection, actor: str, action: str, release_id: int | None, **detail) -> None:
-    """Append one line to the audit log."""
+def record_audit(conn: Connection, actor: str, action: str, release_id: int | None, at: dt.datetime, **detail) -> None:
+    """Append one line to the audit log, stamped ``at``."""
     conn.execute(
         insert(audit_log).values(
-            at=_utcnow(), actor=actor, action=action, release_id=release_id, detail=detail
+            at=at, actor=actor, action=action, release_id=release_id, detail=detail
         )
     )
 
