@@ -80,9 +80,12 @@ def screening(dataset, database, runs: int) -> list[Figure]:
             skipped(JSON_NAME, "ms", reason, target=TARGET_JSON_MS, better="lower"),
             skipped(HTML_NAME, "ms", reason, target=TARGET_HTML_MS, better="lower"),
         ]
+    from ecozone.clock import today, utc_now
     from ecozone.store.engine import make_engine
+    from ecozone.zoning.inforce import SnapshotCache
 
-    service = found["service"](make_engine(database.url))
+    engine = make_engine(database.url)
+    service = found["service"](engine, SnapshotCache(engine, today), utc_now)
     feature = project_feature(dataset.units)
 
     def to_json(store: bool = True) -> str:
@@ -91,7 +94,7 @@ def screening(dataset, database, runs: int) -> list[Figure]:
 
     def to_html() -> str:
         result, screening_id = service.screen(feature)
-        return found["html"](result, "zh", found["features"](result, service.catalog()), screening_id)
+        return found["html"](result, "zh", service.catalog(), screening_id, generated_at=utc_now())
 
     as_json = median_time(to_json, runs)
     unstored = median_time(lambda: to_json(store=False), runs)

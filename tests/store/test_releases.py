@@ -48,7 +48,7 @@ def test_dynamic_update_of_one_city_leaves_the_other_untouched(loaded_engine, te
         actor="editor", now=utc_now()
     )
     for step in (workflow.submit, workflow.file_release):
-        step(loaded_engine, release.id, "editor")
+        step(loaded_engine, release.id, "editor", now=utc_now())
     workflow.publish(loaded_engine, release.id, LATER, "publisher", now=utc_now())
 
     before = load_snapshot(loaded_engine, LATER - dt.timedelta(days=1))
