@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.progress import Progress
 from sqlalchemy import Engine
 
-from ecozone.clock import BEIJING
+from ecozone.settings import BEIJING
 from ecozone.errors import BadInput
 from ecozone.geo.io import read_geojson_features
 from ecozone.geo.regions import ReferenceFeature, Region, RegionLevel

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-# Release dates, rule dates and quiet hours are Beijing dates and hours.
-BEIJING = dt.timezone(dt.timedelta(hours=8), "CST")
+from ecozone.settings import BEIJING
 
 
 def utc_now() -> dt.datetime:

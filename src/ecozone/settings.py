@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# In a source checkout (the supported way to run the platform) the shipped data sits beside src/.
-_REPO_ROOT = Path(__file__).resolve().parents[2]
+# The platform's dates and hours are Beijing's: a release's effective date, a rule's dates, the
+# current year of a plan, quiet hours. Code turns an instant into a date with this offset.
+BEIJING = dt.timezone(dt.timedelta(hours=8), "CST")
+
+_PACKAGE = Path(__file__).resolve().parent
+_CHECKOUT = _PACKAGE.parents[1]  # src/ecozone/ -> the repository root, in a source checkout
+
+
+def _in_checkout() -> bool:
+    return (_CHECKOUT / "pyproject.toml").is_file() and (_CHECKOUT / "data").is_dir()
+
+
+def default_data_dir() -> Path:
+    """data/ beside src/ in a source checkout (and editable install); else the copy that the
+    build ships inside the package (``pip install .``, see setup.py)."""
+    return _CHECKOUT / "data" if _in_checkout() else _PACKAGE / "_data"
+
+
+def default_var_dir() -> Path:
+    """Where the embedded database and uploaded photos live: var/ in the checkout; for an
+    installed package, var/ under the working directory."""
+    return _CHECKOUT / "var" if _in_checkout() else Path.cwd() / "var"
 
 
 class Settings(BaseSettings):
@@ -18,10 +39,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ECOZONE_", env_file=".env", extra="ignore")
 
     database_url: str = Field(
-        default=f"sqlite:///{_REPO_ROOT / 'var' / 'ecozone.db'}",
+        default_factory=lambda: f"sqlite:///{default_var_dir() / 'ecozone.db'}",
         description="SQLAlchemy URL: sqlite:///path (embedded default) or postgresql+psycopg://…",
     )
-    data_dir: Path = Field(default=_REPO_ROOT / "data", description="Shipped reference data")
+    data_dir: Path = Field(default_factory=default_data_dir, description="Shipped reference data (data/ of the checkout, or the packaged copy)")
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"

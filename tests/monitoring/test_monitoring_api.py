@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 
 from ecozone.app import create_app
 from ecozone.auth import accounts
-from ecozone.clock import BEIJING, utc_now
+from ecozone.settings import BEIJING
+from ecozone.clock import utc_now
 from ecozone.monitoring.model import Person
 from ecozone.monitoring.settings import MonitoringSettings, get_monitoring_settings
 from ecozone.settings import Settings

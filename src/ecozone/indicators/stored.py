@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from ecozone.clock import BEIJING
+from ecozone.settings import BEIJING
 from ecozone.errors import BadInput
 from ecozone.indicators.evaluation import PlanEvaluation, evaluate_plan
 from ecozone.indicators.model import Plan

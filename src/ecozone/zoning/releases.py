@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from ecozone.clock import BEIJING
+from ecozone.settings import BEIJING
 from ecozone.errors import BadInput, Conflict
 from ecozone.zoning.repositories import regions as region_store
 from ecozone.zoning.repositories import releases as release_store
