@@ -12,11 +12,11 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ecozone.errors import BadInput
+from ecozone.settings import default_data_dir
 
 
 def _repo_plans_dir() -> Path:
-    # src/ecozone/indicators/settings.py -> repository root is three levels above the package.
-    return Path(__file__).resolve().parents[3] / "data" / "shanxi" / "plans"
+    return default_data_dir() / "shanxi" / "plans"
 
 
 class IndicatorSettings(BaseSettings):

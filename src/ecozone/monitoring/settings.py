@@ -12,7 +12,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-_REPO_ROOT = Path(__file__).resolve().parents[3]
+from ecozone.settings import default_var_dir
+
 
 BEIJING = dt.timezone(dt.timedelta(hours=8), "CST")
 
@@ -23,7 +24,7 @@ class MonitoringSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ECOZONE_MONITORING_", frozen=True, populate_by_name=True)
 
     media_dir: Path = Field(
-        default=_REPO_ROOT / "var" / "media",
+        default_factory=lambda: default_var_dir() / "media",
         validation_alias=AliasChoices("ECOZONE_MEDIA_DIR", "media_dir"),
         description="Folder that holds complaint photos (one sub-folder per complaint)",
     )
