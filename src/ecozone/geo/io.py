@@ -83,9 +83,14 @@ DRIVERS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG", ".shp": "
 
 
 def write_vector(
-    path: Path, geometries: list[shapely.Geometry], columns: dict[str, list], crs: str, layer: str | None = None
+    path: Path, geometries: list[shapely.Geometry], columns: dict[str, list], crs: str, layer: str | None = None,
+    geometry_type: str | None = None,
 ) -> None:
-    """Write features to GeoJSON, GeoPackage or Shapefile (chosen by suffix; Shapefile DBF in UTF-8)."""
+    """Write features to GeoJSON, GeoPackage or Shapefile (chosen by suffix; Shapefile DBF in UTF-8).
+
+    ``geometry_type`` is the layer's declared type (default: MultiPolygon for a Shapefile, else
+    "Unknown", which GIS software shows as a geometry layer of no particular type).
+    """
     path = Path(path)
     driver = DRIVERS.get(path.suffix.lower())
     if driver is None:
@@ -98,7 +103,7 @@ def write_vector(
         fields=list(columns),
         crs=crs,
         driver=driver,
-        geometry_type="MultiPolygon" if shapefile else "Unknown",
+        geometry_type=geometry_type or ("MultiPolygon" if shapefile else "Unknown"),
         layer=None if shapefile else layer,
         **({"encoding": "UTF-8"} if shapefile else {}),
     )

@@ -23,8 +23,9 @@ from ecozone.zoning.model import ControlUnit, Dimension, Release
 PACKAGE_FORMAT = "ecozone-release/1"
 RULES_FOLDER = "rules/"
 
-# Shapefile field names are at most 10 characters: use the provincial dataset names there.
-SHAPEFILE_FIELDS = {
+# The provincial dataset's field names (pinyin initials, at most 10 characters as Shapefiles need),
+# used in the zipped Shapefile and the GeoPackage, which provincial GIS staff open side by side.
+PROVINCIAL_FIELDS = {
     "code": "HJZHGKDYBM",
     "name": "HJZHGKDYMC",
     "class": "ZHGKDYFL",
@@ -65,14 +66,24 @@ def _access_sidecar(units: list[ControlUnit]) -> str:
     return buffer.getvalue()
 
 
+def provincial_columns(units: list[ControlUnit]) -> dict[str, list]:
+    """``unit_columns`` under the provincial field names."""
+    return {PROVINCIAL_FIELDS[k]: v for k, v in unit_columns(units).items()}
+
+
+def _multipolygons(units: list[ControlUnit]) -> list[shapely.Geometry]:
+    # Units mix Polygons and MultiPolygons; the layer declares one type, as the provincial data does.
+    return [shapely.multipolygons(shapely.get_parts(u.geometry)) for u in units]
+
+
 def _write_shapefile_zip(path: Path, units: list[ControlUnit]) -> None:
-    columns = {SHAPEFILE_FIELDS[k]: v for k, v in unit_columns(units).items()}
+    columns = provincial_columns(units)
     # DBF text fields hold 254 bytes; the full access lists travel in a CSV beside the .shp.
     for field_name in ("KJBJYS", "WRWPFGK", "HJFXFK", "ZYKFXLYQ"):
         columns[field_name] = [text.encode("utf-8")[:254].decode("utf-8", "ignore") for text in columns[field_name]]
     with tempfile.TemporaryDirectory() as tmp:
         shp = Path(tmp) / f"{path.stem}.shp"
-        write_vector(shp, [shapely.multipolygons(shapely.get_parts(u.geometry)) for u in units], columns, STORAGE_CRS)
+        write_vector(shp, _multipolygons(units), columns, STORAGE_CRS)
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
             for part in sorted(Path(tmp).iterdir()):
                 archive.write(part, part.name)
@@ -80,14 +91,20 @@ def _write_shapefile_zip(path: Path, units: list[ControlUnit]) -> None:
 
 
 def export_units(path: Path, units: list[ControlUnit]) -> None:
-    """Write units to ``.gpkg``, ``.geojson`` or ``.zip`` (Shapefile) so that importing reproduces them."""
+    """Write units to ``.gpkg``, ``.geojson`` or ``.zip`` (Shapefile) so that importing reproduces them.
+
+    The GeoPackage and the Shapefile carry the provincial field names and MultiPolygon layers; the
+    GeoPackage holds the access lists whole (no 254-byte field limit). GeoJSON keeps our names.
+    """
     path = Path(path)
     if path.exists():
         path.unlink()
     suffix = path.suffix.lower()
     if suffix == ".zip":
         _write_shapefile_zip(path, units)
-    elif suffix in {".gpkg", ".geojson", ".json"}:
+    elif suffix == ".gpkg":
+        write_vector(path, _multipolygons(units), provincial_columns(units), STORAGE_CRS, layer="control_units", geometry_type="MultiPolygon")
+    elif suffix in {".geojson", ".json"}:
         write_vector(path, [u.geometry for u in units], unit_columns(units), STORAGE_CRS, layer="control_units")
     else:
         raise BadInput(f"cannot export to {path.name}: use .gpkg, .geojson or .zip", field="file", value=str(path))
