@@ -53,7 +53,6 @@ def _setting_rows(settings: IndicatorSettings) -> list[dict]:
 def report_context(
     evaluation: PlanEvaluation, ledger: ObservationLedger, registry: Registry, kind: ReportKind, lang: str,
     charts: bool = True, documents: DocumentRegistry | None = None,
-    *, generated_at: dt.datetime,
 ) -> dict:
     """Everything the report template shows (also handy for tests)."""
     check_language(lang)
