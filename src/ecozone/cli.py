@@ -86,11 +86,12 @@ def _load_demo_supervision(engine, demo_dir: Path) -> None:
     from ecozone.ledgers.demo import load_demo_sources
     from ecozone.screening.service import ScreeningService
     from ecozone.supervision.demo import load_demo_clues
+    from ecozone.zoning.inforce import SnapshotCache
 
     if (demo_dir / "ledger_sources.csv").exists():
-        console.print(f"banked {load_demo_sources(engine, demo_dir / 'ledger_sources.csv', _utc_now())} demonstration ledger sources (示例数据)")
+        console.print(f"banked {load_demo_sources(engine, demo_dir / 'ledger_sources.csv', clock.utc_now())} demonstration ledger sources (示例数据)")
     if (demo_dir / "clues.geojson").exists():
-        count = load_demo_clues(engine, ScreeningService(engine), demo_dir / "clues.geojson", _utc_now())
+        count = load_demo_clues(engine, ScreeningService(engine, SnapshotCache(engine, clock.today), clock.utc_now), demo_dir / "clues.geojson", clock.utc_now())
         console.print(f"imported {count} demonstration clues (示例数据)")
 
 
@@ -1153,7 +1154,7 @@ def ledgers_add_source(
 
     source = run(lambda: add_source(
         engine_from_settings(), code=code, region_code=region, resource=resource, kind=kind, amount=amount,
-        effective_on=effective.date(), document=document, actor=actor, now=_utc_now(), industry=industry, note=note,
+        effective_on=effective.date(), document=document, actor=actor, now=clock.utc_now(), industry=industry, note=note,
     ))
     if format == OutputFormat.json:
         emit_json(source)
@@ -1195,7 +1196,7 @@ def ledgers_draw(
     """Draw the sources of an approved project (each source once; audited)."""
     from ecozone.ledgers.draws import draw_for_screening
 
-    result = run(lambda: draw_for_screening(engine_from_settings(), screening_id, approval, actor, _utc_now()))
+    result = run(lambda: draw_for_screening(engine_from_settings(), screening_id, approval, actor, clock.utc_now()))
     if format == OutputFormat.json:
         emit_json(result)
         return

@@ -10,8 +10,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from ecozone.clock import today, utc_now
 from ecozone.errors import BadInput, Conflict
 from ecozone.ledgers import repository
+from ecozone.zoning.inforce import SnapshotCache
 from ecozone.ledgers.draws import add_source, draw_for_screening
 from ecozone.ledgers.offsets import OffsetCheck
 from ecozone.screening.report import render_report_html
@@ -33,7 +35,7 @@ def heating_plant(name: str, offsets: dict | None = None) -> dict:
 
 @pytest.fixture
 def service(shanxi_engine) -> ScreeningService:
-    return ScreeningService(shanxi_engine, post_steps=[OffsetCheck(shanxi_engine)])
+    return ScreeningService(shanxi_engine, SnapshotCache(shanxi_engine, today), utc_now, post_steps=[OffsetCheck(shanxi_engine)])
 
 
 def bank(engine, amount: float, region: str = "140110", resource: str = "coal", effective=dt.date(2024, 9, 1)) -> str:

@@ -4,13 +4,13 @@ worklist with its actions, and clue import. The page only reads; changes go thro
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import shapely.geometry
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from ecozone import clock
 from ecozone.auth.roles import Role
 from ecozone.supervision.settings import get_supervision_settings
 from ecozone.supervision.worklist import STATUSES, worklist
@@ -39,7 +39,7 @@ def clues_page(request: Request, county: str | None = None, status: str | None =
     if not user.has_role(Role.MONITOR, Role.REVIEWER):
         return render(request, "error.html", {"status": 403, "message": t("supervision.forbidden")}, 403)
     engine = request.app.state.engine
-    rows = worklist(engine, dt.datetime.now(dt.UTC), county or None, status or None)
+    rows = worklist(engine, clock.utc_now(), county or None, status or None)
     config = {
         "root": request.scope.get("root_path", ""),
         "features": _features(engine, {r["id"] for r in rows}),

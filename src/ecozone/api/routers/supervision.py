@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
+from ecozone.clock import utc_now
 from ecozone.api.auth import require_role
 from ecozone.api.deps import get_engine
 from ecozone.auth.model import User
@@ -34,7 +35,7 @@ SUFFIXES = {".geojson", ".json", ".gpkg", ".csv"}
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return utc_now()
 
 
 class AssignIn(BaseModel):
