@@ -1220,7 +1220,7 @@ def ledgers_balance(
     elif format in (ReportFormat.html, ReportFormat.pdf):
         if out is None:
             raise typer.BadParameter("html and pdf reports need --out PATH", param_hint="--out")
-        out.write_bytes(balance_html(data, lang).encode("utf-8") if format == ReportFormat.html else balance_pdf(data, lang))
+        out.write_bytes(balance_html(data, lang, generated_at=clock.utc_now()).encode("utf-8") if format == ReportFormat.html else balance_pdf(data, lang, generated_at=clock.utc_now()))
         console.print(f"wrote {out}")
     else:
         table = Table("resource", "unit", "banked", "drawn", "balance")

@@ -9,6 +9,7 @@ import uuid
 import pytest
 from fastapi.testclient import TestClient
 
+from ecozone.clock import utc_now
 from ecozone.app import create_app
 from ecozone.auth import accounts
 from ecozone.monitoring.settings import MonitoringSettings, get_monitoring_settings
@@ -30,7 +31,7 @@ def client(shanxi_engine, tmp_path):
 
 def login(client: TestClient, engine, roles: list[str]) -> dict:
     username = f"u{uuid.uuid4().hex[:8]}"
-    accounts.create_user(engine, username, PASSWORD, roles)
+    accounts.create_user(engine, username, PASSWORD, roles, now=utc_now())
     response = client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
     assert response.status_code == 200, response.text
     client.cookies.clear()

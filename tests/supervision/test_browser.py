@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from ecozone.clock import utc_now
 from ecozone import bootstrap
 from ecozone.app import create_app
 from ecozone.auth import accounts
@@ -44,8 +45,8 @@ def server(tmp_path_factory):
     engine = make_engine(f"sqlite:///{root / 'ecozone.db'}")
     migrate(engine)
     bootstrap.load_reference_data(engine, paths)
-    bootstrap.load_demo_release(engine, paths)
-    accounts.create_user(engine, "jiancha", PASSWORD, ["monitor"])
+    bootstrap.load_demo_release(engine, paths, now=utc_now())
+    accounts.create_user(engine, "jiancha", PASSWORD, ["monitor"], now=utc_now())
     app = create_app(Settings(log_json=True, locale="zh"), engine)
     app.dependency_overrides[get_monitoring_settings] = lambda: MonitoringSettings(media_dir=root / "media")
     live = WEB.LiveServer(app).start()

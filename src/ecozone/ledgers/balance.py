@@ -100,11 +100,11 @@ def balance_chart(data: dict, labels: dict[str, str]) -> str:
     return "".join(parts)
 
 
-def balance_html(data: dict, lang: str = "zh") -> str:
+def balance_html(data: dict, lang: str = "zh", *, generated_at: dt.datetime) -> str:
     t = Translator(lang, MESSAGES)
     chart = balance_chart(data, {k: t(k) for k in ("title", "banked", "drawn", "balance")} | {"title": t("chart")})
-    return render_html(TEMPLATES, "balance_report.html", lang, MESSAGES, d=data, chart=chart, demo=data["demo"])
+    return render_html(TEMPLATES, "balance_report.html", lang, MESSAGES, generated_at=generated_at, d=data, chart=chart, demo=data["demo"])
 
 
-def balance_pdf(data: dict, lang: str = "zh") -> bytes:
-    return html_to_pdf(balance_html(data, lang))
+def balance_pdf(data: dict, lang: str = "zh", *, generated_at: dt.datetime) -> bytes:
+    return html_to_pdf(balance_html(data, lang, generated_at=generated_at))

@@ -40,7 +40,7 @@ def add_source(
             "amount": float(amount), "effective_on": effective_on, "document": document.strip()[:256], "note": note,
             "created_at": now, "created_by": actor, "demo": demo,
         })
-        record_audit(conn, actor, "ledger_source", None, code=code, resource=resource, amount=float(amount))
+        record_audit(conn, actor, "ledger_source", None, now, code=code, resource=resource, amount=float(amount))
         return store.sources_by_code(conn, [code])[code].summary()
 
 
@@ -68,5 +68,5 @@ def draw_for_screening(engine: Engine, screening_id: str, approval: str, actor: 
                     "approval": approval.strip()[:256], "drawn_at": now, "drawn_by": actor,
                 })
                 draws.append({"code": code, "resource": section["resource"], "amount": source.amount})
-        record_audit(conn, actor, "ledger_draw", None, screening_id=screening_id, approval=approval.strip(), sources=[d["code"] for d in draws])
+        record_audit(conn, actor, "ledger_draw", None, now, screening_id=screening_id, approval=approval.strip(), sources=[d["code"] for d in draws])
         return {"screening_id": screening_id, "project_name": stored.project_name, "approval": approval.strip(), "draws": draws}

@@ -154,7 +154,7 @@ def get_balance(
 ):
     data = ledger_balance.balance(engine, region, year)
     if format == "html":
-        return HTMLResponse(ledger_balance.balance_html(data, lang))
+        return HTMLResponse(ledger_balance.balance_html(data, lang, generated_at=utc_now()))
     if format == "pdf":
-        return Response(ledger_balance.balance_pdf(data, lang), media_type="application/pdf")
+        return Response(ledger_balance.balance_pdf(data, lang, generated_at=utc_now()), media_type="application/pdf")
     return data
