@@ -57,8 +57,16 @@ def _loop_answer(screener, feature) -> tuple:
     return (result.verdict, [o.unit.code for o in result.overlay.units], [f.rule.id for f in result.evaluation.findings], result.result_id, "")
 
 
+def _service(database) -> ScreeningService:
+    from ecozone.clock import utc_now
+    from ecozone.zoning.inforce import SnapshotCache
+
+    engine = make_engine(database.url)
+    return ScreeningService(engine, SnapshotCache(engine, lambda: AS_OF), utc_now)
+
+
 def batch(database, n: int = 2000, dask_n: int = 8000) -> list[Figure]:
-    service = ScreeningService(make_engine(database.url))
+    service = _service(database)
     screener = service.screener(AS_OF)
     province = next(r for r in screener.snapshot.regions.regions if r.level.value == "province").geometry
     projects = point_projects(province, n, seed=11)
@@ -67,7 +75,7 @@ def batch(database, n: int = 2000, dask_n: int = 8000) -> list[Figure]:
     batched = screen_batch(screener, projects, progress=False)
     batch_s = time.process_time() - start
     # A fresh screener, so the peer starts from the same state (no checks kept from the batch).
-    peer = ScreeningService(make_engine(database.url)).screener(AS_OF)
+    peer = _service(database).screener(AS_OF)
     [_loop_answer(peer, f) for f in projects[:200]]
     start = time.process_time()
     looped = [_loop_answer(peer, f) for f in projects]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from ecozone.clock import utc_now
 from ecozone.app import create_app
 from ecozone.api.edge import configure_edge
 from ecozone.api.settings import EdgeSettings
@@ -23,7 +24,7 @@ def client_with(engine, **limits) -> TestClient:
 
 def login(client: TestClient, engine, username: str, roles: list[str], jurisdiction: str | None = None) -> dict:
     """Create ``username`` and return Bearer headers of a fresh login (cookies cleared)."""
-    accounts.create_user(engine, username, PASSWORD, roles, jurisdiction)
+    accounts.create_user(engine, username, PASSWORD, roles, jurisdiction, now=utc_now())
     response = client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
     assert response.status_code == 200, response.text
     client.cookies.clear()

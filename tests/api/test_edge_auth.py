@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from ecozone.clock import utc_now
 from ecozone.auth import accounts
 from ecozone.errors import BadInput
 
@@ -14,7 +15,7 @@ from .hardening_helpers import PASSWORD, client_with, login, project, square
 
 def test_repeated_wrong_passwords_get_429(loaded_engine):
     client = client_with(loaded_engine, rate_limits=True, login_burst=5, login_per_minute_account=1, login_per_minute_ip=1000)
-    accounts.create_user(loaded_engine, "victim", PASSWORD, ["editor"], "140100")
+    accounts.create_user(loaded_engine, "victim", PASSWORD, ["editor"], "140100", now=utc_now())
     statuses = [client.post("/api/v1/auth/login", json={"username": "victim", "password": f"wrong-{i}-xyz"}).status_code for i in range(6)]
     assert statuses[:5] == [422] * 5 and statuses[5] == 429
     # While the account is throttled, even the right password waits: guessing stalls.
@@ -31,13 +32,13 @@ def test_logins_from_one_address_are_limited_across_accounts(loaded_engine):
 @pytest.mark.parametrize("password", ["12345678", "password1", "qwertyuiop", "Iloveyou1"])
 def test_common_passwords_are_refused(loaded_engine, password):
     with pytest.raises(BadInput, match="common passwords"):
-        accounts.create_user(loaded_engine, "weak", password, ["editor"], "140100")
+        accounts.create_user(loaded_engine, "weak", password, ["editor"], "140100", now=utc_now())
 
 
 def test_short_passwords_are_refused_and_a_good_one_is_taken(loaded_engine):
     with pytest.raises(BadInput, match="at least 8"):
-        accounts.create_user(loaded_engine, "short", "a1b2c3", ["editor"], "140100")
-    assert accounts.create_user(loaded_engine, "fine", "lantern-oak-7314", ["editor"], "140100").username == "fine"
+        accounts.create_user(loaded_engine, "short", "a1b2c3", ["editor"], "140100", now=utc_now())
+    assert accounts.create_user(loaded_engine, "fine", "lantern-oak-7314", ["editor"], "140100", now=utc_now()).username == "fine"
 
 
 def test_the_last_admin_cannot_remove_its_own_admin_role_or_deactivate(loaded_engine):
@@ -48,7 +49,7 @@ def test_the_last_admin_cannot_remove_its_own_admin_role_or_deactivate(loaded_en
         assert response.status_code == 409, response.text
         assert "last active admin" in response.json()["message"]
     # With a second admin the change is allowed.
-    accounts.create_user(loaded_engine, "second_admin", PASSWORD, ["admin"])
+    accounts.create_user(loaded_engine, "second_admin", PASSWORD, ["admin"], now=utc_now())
     assert client.patch("/api/v1/staff/users/only_admin", json={"roles": ["reviewer"]}, headers=headers).status_code == 200
 
 
@@ -65,7 +66,7 @@ def test_a_screening_posted_with_a_token_is_stored_under_that_user(loaded_engine
 
 def _cookie_client(loaded_engine):
     client = client_with(loaded_engine)
-    accounts.create_user(loaded_engine, "cookie_editor", PASSWORD, ["editor"], "140100")
+    accounts.create_user(loaded_engine, "cookie_editor", PASSWORD, ["editor"], "140100", now=utc_now())
     assert client.post("/api/v1/auth/login", json={"username": "cookie_editor", "password": PASSWORD}).status_code == 200
     assert client.cookies.get("ecozone_session")
     return client

@@ -12,8 +12,10 @@ import zipfile
 import httpx
 import pytest
 
+from ecozone.clock import today, utc_now
 from ecozone.errors import NotFound
 from ecozone.screening.service import ScreeningService
+from ecozone.zoning.inforce import SnapshotCache
 
 from .hardening_helpers import client_with, login, project, square
 
@@ -123,7 +125,7 @@ def test_anonymous_writes_are_rate_limited_per_address(loaded_engine):
 
 def test_anonymous_screenings_past_retention_are_removed_and_reviewed_ones_kept(loaded_engine):
     # Storage behaviour: runs on SQLite and PostGIS. The clock is passed in, as the edge does.
-    service = ScreeningService(loaded_engine)
+    service = ScreeningService(loaded_engine, SnapshotCache(loaded_engine, today), utc_now)
     start = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
     _, old = service.screen(project(square()), now=start)
     _, reviewed = service.screen(project(square()), now=start)

@@ -16,6 +16,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, status_code_conformance
 
+from ecozone.clock import utc_now
 from ecozone import bootstrap
 from ecozone.app import create_app
 from ecozone.api.edge import configure_edge
@@ -49,7 +50,7 @@ def fuzz_app(tmp_path_factory):
     territory = write_territory(root / "data" / "shanxi")
     bootstrap.load_reference_data(engine, territory)
     bootstrap.load_demo_release(engine, territory)
-    accounts.create_user(engine, STAFF, PASSWORD, [r.value for r in Role], None)
+    accounts.create_user(engine, STAFF, PASSWORD, [r.value for r in Role], None, now=utc_now())
     app = create_app(Settings(log_json=True), engine)
     # Small limits keep each case fast; the rate limits would turn the run into 429s.
     configure_edge(app, EdgeSettings(rate_limits=False, max_batch_rows=20, max_vertices=2000))

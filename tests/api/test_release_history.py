@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+from ecozone.clock import utc_now
 from ecozone.errors import Conflict
 from ecozone.zoning import releases as workflow
 from ecozone.zoning.importer import read_units
@@ -23,9 +24,9 @@ POINT = {"lon": 112.55, "lat": 37.87}
 
 def _filed(engine, territory, version):
     units = [u for u in read_units(territory.demo_units).units if u.city_code == "140100"]
-    release, _ = workflow.create_draft(engine, workflow.DraftRequest("140100", version, version, ReleaseKind.DYNAMIC, reason="测试"), units, "e")
-    workflow.submit(engine, release.id, "e")
-    return workflow.file_release(engine, release.id, "f")
+    release, _ = workflow.create_draft(engine, workflow.DraftRequest("140100", version, version, ReleaseKind.DYNAMIC, reason="测试"), units, "e", now=utc_now())
+    workflow.submit(engine, release.id, "e", now=utc_now())
+    return workflow.file_release(engine, release.id, "f", now=utc_now())
 
 
 def _answers(client) -> dict:
@@ -67,8 +68,8 @@ def test_a_publish_from_today_is_taken_and_past_answers_do_not_change(loaded_eng
 def test_the_workflow_refuses_an_effective_date_before_the_callers_today(loaded_engine, territory):
     release = _filed(loaded_engine, territory, "domain")
     with pytest.raises(Conflict, match="immutable"):
-        workflow.publish(loaded_engine, release.id, dt.date(2030, 1, 1), "p", today=dt.date(2030, 1, 2))
-    assert workflow.publish(loaded_engine, release.id, dt.date(2030, 1, 2), "p", today=dt.date(2030, 1, 2)).status.value == "published"
+        workflow.publish(loaded_engine, release.id, dt.date(2030, 1, 1), "p", today=dt.date(2030, 1, 2), now=utc_now())
+    assert workflow.publish(loaded_engine, release.id, dt.date(2030, 1, 2), "p", today=dt.date(2030, 1, 2), now=utc_now()).status.value == "published"
 
 
 def test_the_cli_refuses_a_backdated_publish_too(loaded_engine, territory):

@@ -71,7 +71,7 @@ def test_a_sufficient_source_gives_restricted_with_the_draw_then_refuses_a_secon
     coal = next(f for f in answer["findings"] if f["rule_id"] == "SX-000-COAL-SUBSTITUTION")
     assert coal["outcome"] == "applies" and code in coal["reason"] and coal["citation"]["clause"]
 
-    report = render_report_html(result)
+    report = render_report_html(result, generated_at=utc_now())
     assert "替代来源（台账核对）" in report and code in report and "批准后由台账划转" in report
 
     drawn = draw_for_screening(shanxi_engine, screening_id, "并审批〔2025〕1号", "approver", NOW)

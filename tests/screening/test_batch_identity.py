@@ -134,7 +134,7 @@ def test_morton_order_keeps_neighbours_together_and_unreadable_projects_first():
 
 
 def test_two_workers_answer_as_one_process(shanxi_sqlite):
-    screener = ScreeningService(shanxi_sqlite).screener(AS_OF)
+    screener = ScreeningService(shanxi_sqlite, SnapshotCache(shanxi_sqlite, lambda: AS_OF), utc_now).screener(AS_OF)
     province = next(r for r in screener.snapshot.regions.regions if r.level.value == "province").geometry
     projects = random_projects(province, 600, seed=29)
     projects[5]["properties"].pop("name")
