@@ -181,7 +181,8 @@ def serve(
 
     settings = get_settings()
     engine = run(engine_from_settings)
-    uvicorn.run(create_app(settings, engine), host=host or settings.host, port=port or settings.port, log_config=None)
+    # The app logs each request once (method, path, status, ms); uvicorn's access log would repeat it.
+    uvicorn.run(create_app(settings, engine), host=host or settings.host, port=port or settings.port, log_config=None, access_log=False)
 
 
 ActorOption = Annotated[str, typer.Option("--actor", help="Who does this (recorded in the audit log)")]
