@@ -819,6 +819,10 @@ def industries_search(query: str, format: FormatOption = OutputFormat.table) -> 
     if format == OutputFormat.json:
         emit_json([{"code": h.code, "full_code": h.full_code, "name": h.name, "level": h.level} for h in hits])
         return
+    if not hits:
+        err_console.print(f"no GB/T 4754-2017 industry matches {query!r} (search by code prefix, e.g. C2521, or Chinese name, e.g. 焦化); "
+                          "try `ecozone industries suggest` with a plain-words description", highlight=False, soft_wrap=True)
+        return
     table = Table("code", "name", "level")
     for h in hits:
         table.add_row(h.full_code, h.name, str(h.level))

@@ -99,6 +99,12 @@ def test_cli_industries_suggest_json(shanxi_engine):
     assert body["attributes"] == {"capacity_mw": 660, "total_capacity_mw": 1320}
 
 
+def test_cli_industries_search_says_when_nothing_matched(shanxi_engine):
+    result = _ecozone(["industries", "search", "zzzz"], shanxi_engine)
+    assert result.returncode == 0 and result.stdout == ""
+    assert "no GB/T 4754-2017 industry matches 'zzzz'" in " ".join(result.stderr.split())
+
+
 def _ecozone(args, engine):
     env = {**os.environ, "ECOZONE_DATABASE_URL": engine.url.render_as_string(hide_password=False), "ECOZONE_LOG_JSON": "false"}
     return subprocess.run([sys.executable, "-m", "ecozone.cli", *args], capture_output=True, text=True, env=env, timeout=300)
