@@ -1,0 +1,5 @@
+"""``python -m ecozone.cli``."""
+
+from ecozone.cli import app
+
+app()
