@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ecozone.documents import DocumentRegistry
+from ecozone.vocabulary import VERDICT_ORDER as VOCABULARY_VERDICT_ORDER
 from ecozone.zoning.project_vocabulary import load_vocabulary
 
-# Most severe first. ``possibly_prohibited`` is a prohibition not yet ruled out.
-VERDICT_ORDER = ("prohibited", "possibly_prohibited", "restricted", "review", "compliant")
+# Most severe first (ecozone.vocabulary). ``possibly_prohibited`` is a prohibition not yet ruled out.
+VERDICT_ORDER = tuple(v.value for v in VOCABULARY_VERDICT_ORDER)
 
 # Reasons name reference features as "名称（kind:slug）" and regions as "名称（140100）".
 _FEATURE_KEY = re.compile(r"（[a-z_]+:[A-Za-z0-9][A-Za-z0-9_-]*）")

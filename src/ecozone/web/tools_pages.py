@@ -20,6 +20,7 @@ from ecozone.web.pages import county_groups, territory_bounds
 from ecozone.web.deps import WebRoute, render, translator_for
 from ecozone.zoning.inforce import ZoningSnapshot
 from ecozone.zoning.rules import Nature
+from ecozone.vocabulary import VERDICT_ORDER
 
 # Verdict colours on the screening answer and the siting map, most to least severe.
 VERDICT_STYLES: dict[str, dict] = {
@@ -54,7 +55,7 @@ def tool_config(snapshot: ZoningSnapshot, t: Translator, root: str) -> dict:
         },
         "classStyles": CLASS_STYLES,
         "verdicts": VERDICT_STYLES,
-        "verdictOrder": list(VERDICT_STYLES),
+        "verdictOrder": [v.value for v in VERDICT_ORDER],
         "messages": t.subset("tools."),
     }
 

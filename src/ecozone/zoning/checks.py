@@ -14,6 +14,7 @@ from typing import Any
 from ecozone.geo.regions import ReferenceFeature
 from ecozone.zoning.catalog import DISTANCE_EPS_M, FeatureCatalog, Selection, UnitHit
 from ecozone.zoning.findings import Missing
+from ecozone.vocabulary import UnitClass
 from ecozone.zoning.industries import describe_industry, industry_within
 from ecozone.zoning.project import Project
 from ecozone.zoning.rules import Nature, Place
@@ -98,12 +99,9 @@ def check_units(place: Place, units: Sequence[UnitHit]) -> Check:
     if matched:
         return Check(
             True,
-            tuple(f"涉及管控单元{u.name}（{u.code}，{_CLASS_ZH[u.unit_class]}）" for u in matched[:MAX_NAMED_HITS]),
+            tuple(f"涉及管控单元{u.name}（{u.code}，{UnitClass(u.unit_class).name_zh}）" for u in matched[:MAX_NAMED_HITS]),
         )
     return Check(False, ("项目涉及的管控单元不属于规则所列单元类别或要素分区",))
-
-
-_CLASS_ZH = {1: "优先保护单元", 2: "重点管控单元", 3: "一般管控单元"}
 
 
 def attribute_value(project: Project, name: str, defaults: Mapping[Nature, Any]) -> tuple[Any, bool]:

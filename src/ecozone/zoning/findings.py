@@ -14,37 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from ecozone.vocabulary import VERDICT_NAMES_ZH, VERDICT_ORDER, Verdict  # noqa: F401 (callers import them from here)
 from ecozone.zoning.rules import Effect, Rule, RuleFile
-
-
-class Verdict(StrEnum):
-    """The combined answer, most severe first (the order of the members is the ranking)."""
-
-    PROHIBITED = "prohibited"
-    POSSIBLY_PROHIBITED = "possibly_prohibited"
-    RESTRICTED = "restricted"
-    REVIEW = "review"
-    COMPLIANT = "compliant"
-
-    @property
-    def severity(self) -> int:
-        """Higher is more severe: compliant 0 … prohibited 4."""
-        return len(VERDICT_ORDER) - 1 - VERDICT_ORDER.index(self)
-
-    @property
-    def name_zh(self) -> str:
-        return VERDICT_NAMES_ZH[self.value]
-
-
-# Most severe first; a verdict stored before ``possibly_prohibited`` existed reads unchanged.
-VERDICT_ORDER: tuple[Verdict, ...] = tuple(Verdict)
-VERDICT_NAMES_ZH = {
-    "prohibited": "禁止",
-    "possibly_prohibited": "可能禁止，须核实",
-    "restricted": "限制",
-    "review": "需进一步审查",
-    "compliant": "符合",
-}
 
 
 class Outcome(StrEnum):

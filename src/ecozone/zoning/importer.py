@@ -37,7 +37,6 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
 
 SIDECAR_ACCESS = "access_lists.csv"  # full access lists beside a zipped Shapefile
 
-_CLASS_WORDS = {"优先保护": UnitClass.PRIORITY, "重点管控": UnitClass.KEY, "一般管控": UnitClass.GENERAL}
 _ITEM_SPLIT = re.compile(r"\s*(?:\r?\n)+\s*")
 
 
@@ -67,8 +66,8 @@ def parse_unit_class(value, row: int) -> UnitClass:
     text = str(value).strip() if value is not None else ""
     if text in {"1", "2", "3"}:
         return UnitClass(int(text))
-    for word, unit_class in _CLASS_WORDS.items():
-        if word in text:
+    for unit_class in UnitClass:
+        if unit_class.word_zh in text:
             return unit_class
     raise BadInput(
         f"feature {row}: class {value!r} is not 1/2/3 or 优先保护/重点管控/一般管控",

@@ -5,60 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from enum import IntEnum, StrEnum
+from enum import StrEnum
 
 import shapely
 
 from ecozone.errors import BadInput
+from ecozone.vocabulary import Dimension, UnitClass
 
-
-class UnitClass(IntEnum):
-    """The three classes of control unit; the value is the class digit of the unit code."""
-
-    PRIORITY = 1  # 优先保护单元
-    KEY = 2  # 重点管控单元
-    GENERAL = 3  # 一般管控单元
-
-    @property
-    def name_zh(self) -> str:
-        return _CLASS_NAMES_ZH[self]
-
-    @property
-    def name_en(self) -> str:
-        return _CLASS_NAMES_EN[self]
-
-
-_CLASS_NAMES_ZH = {
-    UnitClass.PRIORITY: "优先保护单元",
-    UnitClass.KEY: "重点管控单元",
-    UnitClass.GENERAL: "一般管控单元",
-}
-_CLASS_NAMES_EN = {
-    UnitClass.PRIORITY: "priority protection unit",
-    UnitClass.KEY: "key control unit",
-    UnitClass.GENERAL: "general control unit",
-}
-
-
-class Dimension(StrEnum):
-    """The four dimensions of an access list (生态环境准入清单)."""
-
-    SPATIAL_LAYOUT = "spatial_layout"  # 空间布局约束
-    EMISSIONS = "emissions"  # 污染物排放管控
-    RISK = "risk"  # 环境风险防控
-    RESOURCES = "resources"  # 资源利用效率
-
-    @property
-    def name_zh(self) -> str:
-        return _DIMENSION_NAMES_ZH[self]
-
-
-_DIMENSION_NAMES_ZH = {
-    Dimension.SPATIAL_LAYOUT: "空间布局约束",
-    Dimension.EMISSIONS: "污染物排放管控",
-    Dimension.RISK: "环境风险防控",
-    Dimension.RESOURCES: "资源利用效率",
-}
+__all__ = ["Dimension", "UnitClass"]  # defined in ecozone.vocabulary; imported from here by many modules
 
 
 class ReleaseStatus(StrEnum):
