@@ -5,7 +5,6 @@ card shows the new text. Screenshots go to test-artifacts/ for a person to look 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,36 +18,27 @@ from ecozone.auth import accounts
 from ecozone.settings import Settings
 from ecozone.store.engine import make_engine, migrate
 
+from tests.helpers.live_server import LiveServer
+from tests.helpers.territory import write_territory
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "correct-horse-9"
 NEW_TEXT = "禁止新建燃煤锅炉（浏览器测试编辑）。"
 
 
-def _web_conftest():
-    """tests/web/conftest.py as a module, for its live server, Chromium and artefacts folder."""
-    path = Path(__file__).resolve().parents[1] / "web" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("ecozone_tests_web", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-WEB = _web_conftest()
-
-
 @pytest.fixture(scope="module")
 def staff_server(tmp_path_factory):
     """A live server on its own database (this test publishes, so it must not share one)."""
     root = tmp_path_factory.mktemp("staff-live")
-    paths = WEB.SHARED.write_territory(root / "data" / "shanxi")
+    paths = write_territory(root / "data" / "shanxi")
     engine = make_engine(f"sqlite:///{root / 'ecozone.db'}")
     migrate(engine)
     bootstrap.load_reference_data(engine, paths)
     bootstrap.load_demo_release(engine, paths, now=utc_now())
     for name, roles, code in [("ty_editor", ["editor"], "140100"), ("sx_filer", ["filer"], "140000"), ("ty_publisher", ["publisher"], "140100")]:
         accounts.create_user(engine, name, PASSWORD, roles, code, now=utc_now())
-    server = WEB.LiveServer(create_app(Settings(log_json=True, locale="zh"), engine)).start()
+    server = LiveServer(create_app(Settings(log_json=True, locale="zh"), engine)).start()
     server.units_file = _city_units_file(paths, root / "taiyuan-units.geojson")
     yield server
     server.stop()

@@ -3,21 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
-
-def ecozone(args: list[str], **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "ecozone.cli", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "ECOZONE_LOG_JSON": "false", **env},
-        timeout=120,
-    )
+from tests.helpers.cli import run_ecozone
 
 
 @pytest.fixture
@@ -26,7 +15,7 @@ def db_env(loaded_engine) -> dict:
 
 
 def test_where_json(db_env):
-    result = ecozone(["where", "112.55", "37.87", "--format", "json"], **db_env)
+    result = run_ecozone(["where", "112.55", "37.87", "--format", "json"], **db_env)
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     assert answer["region"]["city"]["name"] == "太原市"
@@ -34,13 +23,13 @@ def test_where_json(db_env):
 
 
 def test_where_table_for_people(db_env):
-    result = ecozone(["where", "112.55", "37.87"], **db_env)
+    result = run_ecozone(["where", "112.55", "37.87"], **db_env)
     assert result.returncode == 0, result.stderr
     assert "ZH14010510001" in result.stdout and "空间布局约束" in result.stdout and "示例数据" in result.stdout
 
 
 def test_where_as_of_before_release(db_env):
-    result = ecozone(["where", "112.55", "37.87", "--as-of", "2020-01-01", "--format", "json"], **db_env)
+    result = run_ecozone(["where", "112.55", "37.87", "--as-of", "2020-01-01", "--format", "json"], **db_env)
     assert json.loads(result.stdout)["units"] == []
 
 
@@ -48,24 +37,24 @@ def test_where_as_of_before_release(db_env):
     ("lon", "lat", "message"), [("116.4", "39.9", "outside the territory"), ("190", "37", "longitude 190.0")]
 )
 def test_where_bad_point_exits_2_naming_it(db_env, lon, lat, message):
-    result = ecozone(["where", lon, lat], **db_env)
+    result = run_ecozone(["where", lon, lat], **db_env)
     assert result.returncode == 2
     assert message in result.stderr
 
 
 def test_init_loads_shipped_data_once(tmp_path, territory):
     env = {"ECOZONE_DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}", "ECOZONE_DATA_DIR": str(territory.root.parent)}
-    first = ecozone(["init"], **env)
+    first = run_ecozone(["init"], **env)
     assert first.returncode == 0, first.stderr
     assert "loaded 6 regions and 1 reference features" in first.stdout
     assert "published 2 demonstration releases" in first.stdout
-    second = ecozone(["init"], **env)
+    second = run_ecozone(["init"], **env)
     assert "already initialised" in second.stdout
-    assert json.loads(ecozone(["where", "112.2", "37.2", "-f", "json"], **env).stdout)["units"][0]["code"] == "ZH14070230001"
+    assert json.loads(run_ecozone(["where", "112.2", "37.2", "-f", "json"], **env).stdout)["units"][0]["code"] == "ZH14070230001"
 
 
 def test_unreachable_database_names_url_without_password():
-    result = ecozone(
+    result = run_ecozone(
         ["where", "112.55", "37.87"], ECOZONE_DATABASE_URL="postgresql+psycopg://someone:s3cret@127.0.0.1:1/none"
     )
     assert result.returncode == 1
@@ -74,11 +63,11 @@ def test_unreachable_database_names_url_without_password():
 
 
 def test_aqi_and_water_class_commands_for_checking_by_hand():
-    aqi = ecozone(["aqi", "pm25=80", "pm10=100", "o3_8h=150", "--date", "2025-06-01", "--format", "json"])
+    aqi = run_ecozone(["aqi", "pm25=80", "pm10=100", "o3_8h=150", "--date", "2025-06-01", "--format", "json"])
     assert aqi.returncode == 0, aqi.stderr
     body = json.loads(aqi.stdout)
     assert (body["aqi"], body["primary"], body["category"]["name"]) == (107, ["pm25_24h"], "轻度污染")
-    water = ecozone(["water-class", "do=6.5", "codmn=5", "nh3n=0.8", "tp=0.15", "--waterbody", "river", "-f", "json"])
+    water = run_ecozone(["water-class", "do=6.5", "codmn=5", "nh3n=0.8", "tp=0.15", "--waterbody", "river", "-f", "json"])
     assert json.loads(water.stdout)["class"] == "III"
-    bad = ecozone(["aqi", "pm25=abc"])
+    bad = run_ecozone(["aqi", "pm25=abc"])
     assert bad.returncode == 2 and "pm25" in bad.stderr

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from ecozone.store.engine import make_engine, migrate
+
+from tests.helpers.cli import run_ecozone
 
 from .conftest import SAMPLE
 
 HEADER = "indicator,region,year,value,unit,source,kind,note\n"
 
 
-def ecozone(args: list[str], **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "ecozone.cli", "indicators", *args],
-        capture_output=True, text=True, timeout=180,
-        env={**os.environ, "ECOZONE_LOG_JSON": "false", "ECOZONE_LOG_LEVEL": "WARNING", **env},
-    )
+def ecozone(args: list[str], **env: str):
+    return run_ecozone(["indicators", *args], ECOZONE_LOG_LEVEL="WARNING", timeout=180, **env)
 
 
 def test_import_evaluate_and_a_bad_file(tmp_path: Path) -> None:

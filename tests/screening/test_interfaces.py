@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 
 import pytest
 import shapely
@@ -15,6 +13,8 @@ from fastapi.testclient import TestClient
 from ecozone.app import create_app
 from ecozone.clock import utc_now
 from ecozone.settings import Settings
+
+from tests.helpers.cli import run_ecozone
 
 FENHE_SQUARE = shapely.box(112.50, 37.70, 112.52, 37.72)
 PROJECT = {
@@ -92,7 +92,7 @@ def test_api_industry_suggest_in_plain_words(client):
 
 
 def test_cli_industries_suggest_json(shanxi_engine):
-    result = _ecozone(["industries", "suggest", "燃煤电厂，装机2×66万千瓦", "--format", "json"], shanxi_engine)
+    result = run_ecozone(["industries", "suggest", "燃煤电厂，装机2×66万千瓦", "--format", "json"], shanxi_engine)
     assert result.returncode == 0, result.stderr
     body = json.loads(result.stdout)
     assert body["candidates"][0]["full_code"] == "D4411"
@@ -100,24 +100,19 @@ def test_cli_industries_suggest_json(shanxi_engine):
 
 
 def test_cli_industries_search_says_when_nothing_matched(shanxi_engine):
-    result = _ecozone(["industries", "search", "zzzz"], shanxi_engine)
+    result = run_ecozone(["industries", "search", "zzzz"], shanxi_engine)
     assert result.returncode == 0 and result.stdout == ""
     assert "no GB/T 4754-2017 industry matches 'zzzz'" in " ".join(result.stderr.split())
-
-
-def _ecozone(args, engine):
-    env = {**os.environ, "ECOZONE_DATABASE_URL": engine.url.render_as_string(hide_password=False), "ECOZONE_LOG_JSON": "false"}
-    return subprocess.run([sys.executable, "-m", "ecozone.cli", *args], capture_output=True, text=True, env=env, timeout=300)
 
 
 def test_cli_screen_json_and_pdf_in_chinese(shanxi_engine, tmp_path):
     path = tmp_path / "project.geojson"
     path.write_text(json.dumps(PROJECT, ensure_ascii=False), encoding="utf-8")
-    result = _ecozone(["screen", str(path), "--format", "json"], shanxi_engine)
+    result = run_ecozone(["screen", str(path), "--format", "json"], shanxi_engine)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["verdict"] == "prohibited"
     pdf = tmp_path / "report.pdf"
-    made = _ecozone(["screen", str(path), "--format", "pdf", "--out", str(pdf)], shanxi_engine)
+    made = run_ecozone(["screen", str(path), "--format", "pdf", "--out", str(pdf)], shanxi_engine)
     assert made.returncode == 0, made.stderr
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.replace("\n", "")
     assert "建设项目生态环境分区管控符合性研判报告" in text and "太原盆地不再新增独立焦化项目" in text
@@ -129,5 +124,5 @@ def test_cli_screen_json_and_pdf_in_chinese(shanxi_engine, tmp_path):
 def test_cli_screen_bad_file_exits_2(shanxi_engine, tmp_path):
     path = tmp_path / "broken.geojson"
     path.write_text("{not json", encoding="utf-8")
-    result = _ecozone(["screen", str(path)], shanxi_engine)
+    result = run_ecozone(["screen", str(path)], shanxi_engine)
     assert result.returncode == 2 and "broken.geojson is not a readable GeoJSON file" in result.stderr

@@ -5,9 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 import shapely
@@ -21,6 +18,8 @@ from ecozone.zoning.inforce import SnapshotCache
 from ecozone.screening.service import ScreeningService
 from ecozone.screening.siting import site
 from ecozone.settings import Settings
+
+from tests.helpers.cli import run_ecozone
 
 
 @pytest.fixture
@@ -125,9 +124,7 @@ def test_batch_cli_writes_a_geopackage(shanxi_engine, tmp_path):
     source = tmp_path / "parcels.csv"
     source.write_bytes(_csv(BATCH[:2]))
     out = tmp_path / "result.gpkg"
-    env = {**os.environ, "ECOZONE_DATABASE_URL": shanxi_engine.url.render_as_string(hide_password=False), "ECOZONE_LOG_JSON": "false"}
-    done = subprocess.run([sys.executable, "-m", "ecozone.cli", "screen-batch", str(source), "--out", str(out), "-f", "json"],
-                          capture_output=True, text=True, env=env, timeout=300)
+    done = run_ecozone(["screen-batch", str(source), "--out", str(out), "-f", "json"], shanxi_engine)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["by_verdict"] == {"prohibited": 1, "compliant": 1}
     _meta, _fids, _geoms, fields = pyogrio.raw.read(out)

@@ -3,15 +3,9 @@ port (for GDAL, OWSLib and Chromium), and a headless Chromium driven by Playwrig
 
 from __future__ import annotations
 
-import importlib.util
-import socket
-import threading
-import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from ecozone.clock import utc_now
@@ -20,18 +14,8 @@ from ecozone.app import create_app
 from ecozone.settings import Settings
 from ecozone.store.engine import make_engine, migrate
 
-
-
-def _root_conftest():
-    """The shared conftest as a module, for its synthetic-territory writer."""
-    path = Path(__file__).resolve().parents[1] / "conftest.py"
-    spec = importlib.util.spec_from_file_location("ecozone_tests_shared", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-SHARED = _root_conftest()
+from tests.helpers.live_server import LiveServer
+from tests.helpers.territory import write_territory
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +23,7 @@ def live_engine(tmp_path_factory):
     """A SQLite database holding the synthetic territory, shared by the read-only tests and the
     live server (tests that change data use ``backend_client`` instead)."""
     root = tmp_path_factory.mktemp("live")
-    paths = SHARED.write_territory(root / "data" / "shanxi")
+    paths = write_territory(root / "data" / "shanxi")
     engine = make_engine(f"sqlite:///{root / 'ecozone.db'}")
     migrate(engine)
     bootstrap.load_reference_data(engine, paths)
@@ -58,37 +42,6 @@ def client(live_engine):
 def backend_client(loaded_engine):
     """The whole application over a fresh synthetic territory on the parametrized backend."""
     return TestClient(create_app(Settings(log_json=True), loaded_engine))
-
-
-class LiveServer:
-    """uvicorn serving an app in a background thread on a socket bound to 127.0.0.1."""
-
-    def __init__(self, app) -> None:
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind(("127.0.0.1", 0))
-        self.port = self._sock.getsockname()[1]
-        config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="off")
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> LiveServer:
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the live server did not start within 10 s")
-            time.sleep(0.02)
-        return self
-
-    def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._sock.close()
 
 
 @pytest.fixture(scope="session")
