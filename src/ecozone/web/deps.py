@@ -6,15 +6,12 @@ Page modules import this, never each other, so the web package has no cycles.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
 from ecozone import clock
@@ -22,6 +19,7 @@ from ecozone.auth import accounts
 from ecozone.auth.model import User
 from ecozone.errors import EcozoneError
 from ecozone.routing import HTTP_STATUS, SESSION_COOKIE
+from ecozone.routing.error_route import ErrorFormatRoute
 from ecozone.routing.error_text import localized_text, person_message, validation_field
 from ecozone.web.i18n import LANG_COOKIE, Translator, requested_language
 from ecozone.web.nav import NAV_ENTRIES, active_key
@@ -64,26 +62,19 @@ def render(request: Request, template: str, context: dict, status_code: int = 20
     return response
 
 
-class WebRoute(APIRoute):
+class WebRoute(ErrorFormatRoute):
     """A page route whose domain errors become an HTML error page in the user's language."""
 
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
+    def domain_error(self, request: Request, exc: EcozoneError) -> Response:
+        status = HTTP_STATUS.get(exc.kind, 500)
+        t, _ = translator_for(request)
+        return render(request, "error.html", {"status": status, "message": person_message(exc, t.lang)}, status)
 
-        async def handle(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except EcozoneError as exc:
-                status = HTTP_STATUS.get(exc.kind, 500)
-                t, _ = translator_for(request)
-                return render(request, "error.html", {"status": status, "message": person_message(exc, t.lang)}, status)
-            except RequestValidationError as exc:
-                t, _ = translator_for(request)
-                field = validation_field(exc)
-                message = localized_text(t.lang, "request.invalid" if field else "request.invalid.nofield", "bad_input", field, None)
-                return render(request, "error.html", {"status": 422, "message": message}, 422)
-
-        return handle
+    def validation_error(self, request: Request, exc: RequestValidationError) -> Response:
+        t, _ = translator_for(request)
+        field = validation_field(exc)
+        message = localized_text(t.lang, "request.invalid" if field else "request.invalid.nofield", "bad_input", field, None)
+        return render(request, "error.html", {"status": 422, "message": message}, 422)
 
 
 def page_user(request: Request) -> User | None:

@@ -8,13 +8,10 @@ the storage frame CGCS2000 agrees with WGS84 to centimetres. Errors are OGC exce
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 
 from ecozone.api.geojson import geometry_json
 from ecozone.clock import utc_now
@@ -36,6 +33,7 @@ from ecozone.api.routers.ogc_collections import (
 from ecozone.api.routers.ogc_openapi import OPENAPI_MEDIA_TYPE, openapi_document
 from ecozone.errors import BadInput, EcozoneError, NotFound
 from ecozone.routing import HTTP_STATUS
+from ecozone.routing.error_route import ErrorFormatRoute
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 GEOJSON = "application/geo+json"
@@ -64,23 +62,16 @@ def ogc_error_response(exc: EcozoneError) -> JSONResponse:
     return JSONResponse(body, status_code=status)
 
 
-class OgcRoute(APIRoute):
+class OgcRoute(ErrorFormatRoute):
     """A route whose domain and validation errors become OGC exception documents."""
 
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
+    def domain_error(self, request: Request, exc: EcozoneError) -> Response:
+        return ogc_error_response(exc)
 
-        async def handle(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except EcozoneError as exc:
-                return ogc_error_response(exc)
-            except RequestValidationError as exc:
-                first = exc.errors()[0] if exc.errors() else {}
-                name = ".".join(str(p) for p in first.get("loc", ())[1:]) or "request"
-                return ogc_error_response(BadInput(f"{name}: {first.get('msg', 'invalid value')}", field=name))
-
-        return handle
+    def validation_error(self, request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        name = ".".join(str(p) for p in first.get("loc", ())[1:]) or "request"
+        return ogc_error_response(BadInput(f"{name}: {first.get('msg', 'invalid value')}", field=name))
 
 
 router = APIRouter(prefix="/ogc", tags=["ogc"], route_class=OgcRoute)
