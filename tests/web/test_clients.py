@@ -95,3 +95,22 @@ def test_owslib_single_item_and_error(live_server):
     assert feature["properties"]["name"] == "迎泽区一般管控单元"
     with pytest.raises(RuntimeError, match="bbox"):
         api.collection_items("units", bbox=[113, 37, 112, 38])
+
+
+def test_gdal_reads_units_in_epsg_4490_when_asked(oapif):
+    # GDAL's CRS open option (OGC API – Features – Part 2): it asks with crs=, reads Content-Crs
+    # and turns the latitude-first coordinates back into its traditional lon/lat order.
+    crs, columns, geometries = read_layer(oapif, "units", CRS="EPSG:4490")
+    assert crs == "EPSG:4490"
+    row = columns["code"].index("ZH14010520001")
+    assert geometries[row].equals(shapely.box(112.5, 37.5, 113.0, 37.75))
+
+
+def test_owslib_reads_queryables_and_crs_lists(live_server):
+    api = Features(f"{live_server.url}/ogc")
+    queryables = api.collection_queryables("units")
+    assert set(queryables["properties"]) == {"class", "county_code", "city_code", "release_id"}
+    assert api.collection("regions")["crs"] == [
+        "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+        "http://www.opengis.net/def/crs/EPSG/0/4490",
+    ]

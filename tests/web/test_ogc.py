@@ -12,6 +12,8 @@ import pytest
 
 ALL_UNITS = ["ZH14010510001", "ZH14010520001", "ZH14010630001", "ZH14070230001"]
 ITEMS = "/ogc/collections/units/items"
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+EPSG_4490 = "http://www.opengis.net/def/crs/EPSG/0/4490"
 
 
 def link(body: dict, rel: str) -> dict | None:
@@ -31,9 +33,10 @@ def test_landing_page_links_api_conformance_and_data(client):
     assert client.get("/ogc/").json()["links"] == body["links"]
 
 
-def test_conformance_declares_core_geojson_oas30(client):
+def test_conformance_declares_core_geojson_oas30_crs_and_queryables(client):
     classes = client.get("/ogc/conformance").json()["conformsTo"]
-    assert {c.rsplit("/", 1)[1] for c in classes} == {"core", "geojson", "oas30"}
+    assert {c.rsplit("/", 1)[1] for c in classes} == {"core", "geojson", "oas30", "crs", "queryables", "queryables-query-parameters"}
+    assert "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs" in classes
 
 
 def test_api_definition_is_openapi_30_with_the_limit_bounds(client):
@@ -52,7 +55,8 @@ def test_collections_describe_extent_and_crs(client):
     assert set(collections) == {"units", "regions", "features"}
     units = collections["units"]
     assert units["itemType"] == "feature"
-    assert units["crs"] == ["http://www.opengis.net/def/crs/OGC/1.3/CRS84"]
+    assert units["crs"] == [CRS84, EPSG_4490]
+    assert all(c["crs"] == [CRS84, EPSG_4490] for c in collections.values())
     assert units["extent"]["spatial"]["bbox"] == [[112.0, 37.0, 113.0, 38.0]]
     assert units["extent"]["temporal"]["interval"] == [["2024-06-30", None]]
     assert {lnk["type"] for lnk in units["links"] if lnk["rel"] == "items"} == {
@@ -214,3 +218,58 @@ def test_unknown_item_is_404_naming_it(client):
     body = response.json()
     assert body["code"] == "NotFound" and "ZH14019910001" in body["description"]
     assert client.get(f"{ITEMS}/ZH14070230001", params={"as_of": "2020-01-01"}).status_code == 404
+
+
+def test_output_crs_epsg_4490_swaps_to_latitude_first_and_says_so(backend_client):
+    default = backend_client.get(f"{ITEMS}/ZH14070230001")
+    assert default.headers["content-crs"] == f"<{CRS84}>"
+    in_4490 = backend_client.get(f"{ITEMS}/ZH14070230001", params={"crs": EPSG_4490})
+    assert in_4490.status_code == 200 and in_4490.headers["content-crs"] == f"<{EPSG_4490}>"
+    lonlat = default.json()["geometry"]["coordinates"][0]
+    latlon = in_4490.json()["geometry"]["coordinates"][0]
+    assert {tuple(reversed(c)) for c in latlon} == {tuple(c) for c in lonlat}
+    assert all(37 <= c[0] <= 38 and 112 <= c[1] <= 113 for c in latlon)
+    page = backend_client.get(ITEMS, params={"crs": EPSG_4490, "limit": 1})
+    assert page.headers["content-crs"] == f"<{EPSG_4490}>" and f"crs={EPSG_4490}".replace(":", "%3A").replace("/", "%2F") in link(page.json(), "next")["href"]
+
+
+def test_bbox_crs_epsg_4490_reads_latitude_first(client):
+    assert ids(client.get(ITEMS, params={"bbox": "37.8,112.6,37.9,112.7", "bbox-crs": EPSG_4490}).json()) == ["ZH14010510001"]
+    assert ids(client.get(ITEMS, params={"bbox": "112.6,37.8,112.7,37.9", "bbox-crs": CRS84}).json()) == ["ZH14010510001"]
+    features = client.get("/ogc/collections/features/items", params={"bbox": "37.0,112.55,38.0,112.65", "bbox-crs": EPSG_4490}).json()
+    assert ids(features) == ["river:fenhe"]
+
+
+@pytest.mark.parametrize(("name", "value"), [("crs", "EPSG:4326"), ("bbox-crs", "http://www.opengis.net/def/crs/EPSG/0/3857")])
+def test_unsupported_crs_is_400_naming_it(client, name, value):
+    params = {name: value, **({"bbox": "112,37,113,38"} if name == "bbox-crs" else {})}
+    response = client.get(ITEMS, params=params)
+    assert response.status_code == 400 and response.json()["field"] == name and value in response.json()["description"]
+
+
+def test_queryables_are_a_json_schema_of_the_filterable_properties(client):
+    response = client.get("/ogc/collections/units/queryables")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/schema+json"
+    schema = response.json()
+    assert schema["type"] == "object" and schema["$id"].endswith("/ogc/collections/units/queryables")
+    assert set(schema["properties"]) == {"class", "county_code", "city_code", "release_id"}
+    assert schema["properties"]["class"]["type"] == "integer"
+    assert set(client.get("/ogc/collections/features/queryables").json()["properties"]) == {"kind"}
+    units = client.get("/ogc/collections/units").json()
+    assert any(lnk["rel"].endswith("/queryables") and lnk["href"].endswith("/units/queryables") for lnk in units["links"])
+    assert client.get("/ogc/collections/rivers/queryables").status_code == 404
+
+
+def test_paging_and_filters_on_every_collection_match_the_whole_list(backend_client):
+    """The providers page and filter where the data lives; pages must add up to the full list."""
+    for collection, params in (("units", {}), ("regions", {"level": "county"}), ("features", {})):
+        url = f"/ogc/collections/{collection}/items"
+        whole = ids(backend_client.get(url, params={**params, "limit": 100}).json())
+        pages = [ids(backend_client.get(url, params={**params, "limit": 1, "offset": i}).json()) for i in range(len(whole) + 1)]
+        assert sum(pages, []) == whole and pages[-1] == []
+        boxed = backend_client.get(url, params={**params, "bbox": "112.55,37.0,112.65,38.0", "limit": 1}).json()
+        assert boxed["numberReturned"] == min(1, boxed["numberMatched"])
+    features = backend_client.get("/ogc/collections/features/items", params={"bbox": "112.55,37.0,112.65,38.0"}).json()
+    assert ids(features) == ["river:fenhe"] and features["numberMatched"] == 1
+    assert backend_client.get("/ogc/collections/features/items", params={"bbox": "112.0,37.0,112.1,37.1"}).json()["numberMatched"] == 0
+    assert backend_client.get("/ogc/collections/features/items/river:fenhe").json()["properties"]["kind"] == "river"

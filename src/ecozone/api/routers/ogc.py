@@ -1,14 +1,17 @@
-"""OGC API – Features – Part 1: Core under ``/ogc`` (conformance classes core, geojson, oas30).
+"""OGC API – Features under ``/ogc``: Part 1 Core (core, geojson, oas30), Part 2 CRS by reference
+and the queryables of Part 3.
 
 Collections: ``units`` (control units in force; ``as_of`` or a ``datetime`` instant picks the
-date), ``regions`` and ``features`` (reference features). Output is GeoJSON in CRS84 lon/lat:
-the storage frame CGCS2000 agrees with WGS84 to centimetres. Errors are OGC exception documents
-(``code``, ``description``) that also carry ecozone's ``error``/``message``/``field``.
+date), ``regions`` and ``features`` (reference features). Output is GeoJSON in CRS84 lon/lat by
+default (the storage frame CGCS2000 agrees with WGS84 to centimetres) or, with ``crs``, in
+EPSG:4490 (latitude first); ``bbox-crs`` says which of the two a ``bbox`` is in, and the
+``Content-Crs`` header names the CRS of every feature response. Errors are OGC exception
+documents (``code``, ``description``) that also carry ecozone's ``error``/``message``/``field``.
 """
 
 from __future__ import annotations
 
-
+import shapely
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -17,33 +20,37 @@ from ecozone.api.geojson import geometry_json
 from ecozone.clock import utc_now
 from ecozone.api.routers.ogc_collections import (
     COLLECTIONS,
+    CRS84,
+    LAT_LON_CRS,
+    SUPPORTED_CRS,
     CollectionInfo,
-    ItemQuery,
-    OgcItem,
-    bounds_of,
     collection_info,
-    page,
     parse_bbox,
+    parse_crs,
     parse_date,
     parse_datetime_instant,
     parse_limit,
     parse_offset,
-    select_items,
 )
+from ecozone.api.routers.ogc_providers import FeatureQuery, OgcItem
 from ecozone.api.routers.ogc_openapi import OPENAPI_MEDIA_TYPE, openapi_document
 from ecozone.errors import BadInput, EcozoneError, NotFound
 from ecozone.routing import HTTP_STATUS
 from ecozone.routing.error_route import ErrorFormatRoute
 
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 GEOJSON = "application/geo+json"
 JSON = "application/json"
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
 ]
-COMMON_ITEM_PARAMS = {"f", "bbox", "limit", "offset", "datetime"}
+QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
+SCHEMA_JSON = "application/schema+json"
+COMMON_ITEM_PARAMS = {"f", "bbox", "bbox-crs", "crs", "limit", "offset", "datetime"}
 COORDINATE_PRECISION = 6  # decimal degrees: about 0.1 m, finer than any zoning boundary
 
 OGC_ERROR_CODES = {"bad_input": "InvalidParameterValue", "not_found": "NotFound"}
@@ -109,7 +116,7 @@ def check_known_params(request: Request, info: CollectionInfo) -> None:
         )
 
 
-def item_query(request: Request, info: CollectionInfo) -> ItemQuery:
+def item_query(request: Request, info: CollectionInfo) -> FeatureQuery:
     """Parse the items query; ``BadInput`` names the parameter at fault."""
     check_known_params(request, info)
     params = request.query_params
@@ -118,25 +125,33 @@ def item_query(request: Request, info: CollectionInfo) -> ItemQuery:
         as_of = parse_date(params["as_of"], "as_of")
     elif info.temporal and params.get("datetime"):
         as_of = parse_datetime_instant(params["datetime"])
-    return ItemQuery(
-        bbox=parse_bbox(params["bbox"]) if params.get("bbox") else None,
-        filters={k: params[k] for k in info.queryables if params.get(k)},
-        limit=parse_limit(params.get("limit")),
+    bbox_crs = parse_crs(params.get("bbox-crs"), "bbox-crs")
+    return FeatureQuery(
         offset=parse_offset(params.get("offset")),
-        as_of=as_of,
+        limit=parse_limit(params.get("limit")),
+        bbox=parse_bbox(params["bbox"], bbox_crs) if params.get("bbox") else None,
+        datetime_=as_of,
+        properties={k: params[k] for k in info.queryables if params.get(k)},
     )
 
 
-def item_feature(item: OgcItem) -> dict:
+def item_feature(item: OgcItem, crs: str = CRS84) -> dict:
+    geometry = item.geometry
+    if crs in LAT_LON_CRS:
+        geometry = shapely.transform(geometry, lambda xy: xy[:, ::-1])
     return {
         "type": "Feature",
         "id": item.id,
-        "geometry": geometry_json(item.geometry, COORDINATE_PRECISION),
+        "geometry": geometry_json(geometry, COORDINATE_PRECISION),
         "properties": item.properties,
     }
 
 
-def paging_links(request: Request, query: ItemQuery, matched: int, media_type: str) -> list[dict]:
+def crs_headers(crs: str) -> dict[str, str]:
+    return {"Content-Crs": f"<{crs}>"}
+
+
+def paging_links(request: Request, query: FeatureQuery, matched: int, media_type: str) -> list[dict]:
     links = [link(str(request.url), "self", media_type, "this page")]
     other = JSON if media_type == GEOJSON else GEOJSON
     links.append(
@@ -152,13 +167,12 @@ def paging_links(request: Request, query: ItemQuery, matched: int, media_type: s
 
 
 def collection_document(request: Request, info: CollectionInfo) -> dict:
-    loaded = info.load(request, None)
+    extent_of = info.provider(request).extent()
     base = f"{ogc_root(request)}/collections/{info.id}"
-    extent: dict = {"spatial": {"bbox": [bounds_of(loaded.items) or [-180, -90, 180, 90]], "crs": CRS84}}
+    extent: dict = {"spatial": {"bbox": [extent_of.bbox or [-180, -90, 180, 90]], "crs": CRS84}}
     if info.temporal:
-        dates = sorted(r["effective_date"] for r in loaded.extra.get("release", []) if r["effective_date"])
         extent["temporal"] = {
-            "interval": [[dates[0] if dates else None, None]],
+            "interval": [[extent_of.first_date, None]],
             "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian",
         }
     return {
@@ -166,12 +180,13 @@ def collection_document(request: Request, info: CollectionInfo) -> dict:
         "title": info.title,
         "description": info.description,
         "itemType": "feature",
-        "crs": [CRS84],
+        "crs": list(SUPPORTED_CRS),
         "extent": extent,
         "links": [
             link(base, "self", JSON, info.title),
             link(f"{base}/items", "items", GEOJSON, f"{info.title} (GeoJSON)"),
             link(f"{base}/items?f=json", "items", JSON, f"{info.title} (JSON)"),
+            link(f"{base}/queryables", QUERYABLES_REL, SCHEMA_JSON, f"{info.title}: queryables"),
         ],
     }
 
@@ -226,11 +241,30 @@ def collection(request: Request, collectionId: str) -> dict:
     return collection_document(request, collection_info(collectionId))
 
 
+@router.get("/collections/{collectionId}/queryables", summary="The properties items can be filtered on (JSON Schema)")
+def queryables(request: Request, collectionId: str) -> JSONResponse:
+    info = collection_info(collectionId)
+    base = f"{ogc_root(request)}/collections/{info.id}"
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{base}/queryables",
+        "type": "object",
+        "title": info.title,
+        "properties": {
+            name: {"title": name, "description": q.description, "type": q.type} for name, q in info.queryables.items()
+        },
+        "additionalProperties": False,
+    }
+    return JSONResponse(schema, media_type=SCHEMA_JSON)
+
+
 @router.get("/collections/{collectionId}/items", summary="Features of a collection (GeoJSON)")
 def items(
     request: Request,
     collectionId: str,
-    bbox: str | None = Query(None, description="minlon,minlat,maxlon,maxlat (CRS84)"),
+    bbox: str | None = Query(None, description="minlon,minlat,maxlon,maxlat (CRS84; see bbox-crs)"),
+    bbox_crs: str | None = Query(None, alias="bbox-crs", description="CRS of bbox: CRS84 (default) or EPSG:4490 URI"),
+    crs: str | None = Query(None, description="CRS of the output: CRS84 (default) or EPSG:4490 URI"),
     limit: str | None = Query(None, description="page size, 1–10000 (default 10)"),
     offset: str | None = Query(None, description="features to skip"),
     datetime: str | None = Query(None, description="one instant: the zoning in force then (units)"),
@@ -241,20 +275,19 @@ def items(
     # item_query so that each error names its parameter and unknown parameters are refused.
     info = collection_info(collectionId)
     media_type = output_media_type(f)
+    output_crs = parse_crs(crs, "crs")
     query = item_query(request, info)
-    loaded = info.load(request, query.as_of)
-    matched = select_items(loaded.items, query)
-    returned = page(matched, query)
+    result = info.provider(request).query(query)
     body = {
         "type": "FeatureCollection",
-        "features": [item_feature(i) for i in returned],
-        "numberMatched": len(matched),
-        "numberReturned": len(returned),
+        "features": [item_feature(i, output_crs) for i in result.items],
+        "numberMatched": result.number_matched,
+        "numberReturned": len(result.items),
         "timeStamp": utc_now().isoformat(timespec="seconds").replace("+00:00", "Z"),
-        "links": paging_links(request, query, len(matched), media_type),
-        **loaded.extra,
+        "links": paging_links(request, query, result.number_matched, media_type),
+        **result.extra,
     }
-    return JSONResponse(body, media_type=media_type)
+    return JSONResponse(body, media_type=media_type, headers=crs_headers(output_crs))
 
 
 @router.get("/collections/{collectionId}/items/{featureId}", summary="One feature (GeoJSON)")
@@ -263,19 +296,20 @@ def item(
     collectionId: str,
     featureId: str,
     as_of: str | None = Query(None, description="units: the zoning in force on this date (YYYY-MM-DD)"),
+    crs: str | None = Query(None, description="CRS of the output: CRS84 (default) or EPSG:4490 URI"),
     f: str | None = Query(None, description="geojson (default) or json"),
 ) -> JSONResponse:
     info = collection_info(collectionId)
     media_type = output_media_type(f)
+    output_crs = parse_crs(crs, "crs")
     day = parse_date(as_of, "as_of") if as_of and info.temporal else None
-    loaded = info.load(request, day)
-    found = next((i for i in loaded.items if i.id == featureId), None)
-    if found is None:
+    found = info.provider(request).get(featureId, day)
+    if not found.items:
         raise NotFound(f"no feature {featureId!r} in collection {info.id!r}", field="featureId", value=featureId)
     base = f"{ogc_root(request)}/collections/{info.id}"
-    feature = item_feature(found)
+    feature = item_feature(found.items[0], output_crs)
     feature["links"] = [
-        link(str(request.url), "self", media_type, found.id),
+        link(str(request.url), "self", media_type, found.items[0].id),
         link(base, "collection", JSON, info.title),
     ]
-    return JSONResponse({**feature, **loaded.extra}, media_type=media_type)
+    return JSONResponse({**feature, **found.extra}, media_type=media_type, headers=crs_headers(output_crs))

@@ -12,6 +12,7 @@ from ecozone.api.routers.ogc_collections import (
     COLLECTIONS,
     DEFAULT_LIMIT,
     MAX_LIMIT,
+    SUPPORTED_CRS,
     CollectionInfo,
 )
 
@@ -52,6 +53,20 @@ _PARAMETERS = {
         "explode": False,
         "schema": {"type": "string"},
     },
+    "crs": {
+        "name": "crs",
+        "in": "query",
+        "description": "CRS of the returned coordinates (OGC API – Features – Part 2); default CRS84",
+        "required": False,
+        "schema": {"type": "string", "format": "uri", "enum": list(SUPPORTED_CRS)},
+    },
+    "bbox-crs": {
+        "name": "bbox-crs",
+        "in": "query",
+        "description": "CRS of bbox (EPSG:4490 boxes are minlat,minlon,maxlat,maxlon); default CRS84",
+        "required": False,
+        "schema": {"type": "string", "format": "uri", "enum": list(SUPPORTED_CRS)},
+    },
     "f": {
         "name": "f",
         "in": "query",
@@ -86,8 +101,8 @@ _GEOJSON = ("application/geo+json", "application/json")
 
 def _items_operation(info: CollectionInfo) -> dict:
     property_params = [
-        {"name": name, "in": "query", "required": False, "description": text, "schema": {"type": "string"}}
-        for name, text in info.queryables.items()
+        {"name": name, "in": "query", "required": False, "description": q.description, "schema": {"type": q.type}}
+        for name, q in info.queryables.items()
     ]
     if info.temporal:
         property_params.append(
@@ -104,7 +119,7 @@ def _items_operation(info: CollectionInfo) -> dict:
             "summary": f"Features of {info.id} ({info.title})",
             "operationId": f"get{info.id.capitalize()}Features",
             "tags": ["ogc"],
-            "parameters": [_ref(p) for p in ("bbox", "limit", "offset", "datetime", "f")] + property_params,
+            "parameters": [_ref(p) for p in ("bbox", "bbox-crs", "crs", "limit", "offset", "datetime", "f")] + property_params,
             "responses": {"200": _json_response("a GeoJSON FeatureCollection", _GEOJSON), **_ERRORS},
         }
     }
@@ -116,7 +131,7 @@ def _item_operation(info: CollectionInfo) -> dict:
             "summary": f"One feature of {info.id}",
             "operationId": f"get{info.id.capitalize()}Feature",
             "tags": ["ogc"],
-            "parameters": [_ref("featureId"), _ref("f")],
+            "parameters": [_ref("featureId"), _ref("crs"), _ref("f")],
             "responses": {"200": _json_response("a GeoJSON Feature", _GEOJSON), **_ERRORS},
         }
     }
@@ -142,6 +157,7 @@ def openapi_document(server_url: str) -> dict:
     }
     for info in COLLECTIONS.values():
         paths[f"/collections/{info.id}"] = _simple(f"Collection {info.id}", f"describe{info.id.capitalize()}Collection")
+        paths[f"/collections/{info.id}/queryables"] = _simple(f"Queryables of {info.id}", f"get{info.id.capitalize()}Queryables")
         paths[f"/collections/{info.id}/items"] = _items_operation(info)
         paths[f"/collections/{info.id}/items/{{featureId}}"] = _item_operation(info)
     return {
