@@ -21,7 +21,7 @@ from numpy.typing import ArrayLike, NDArray
 from ecozone.errors import BadInput
 from ecozone.monitoring.aqi import canonical_item, evaluate_aqi
 from ecozone.monitoring.standards import air_limits, air_limits_for, aqi_standard_for, plan_indicator_figures
-from ecozone.monitoring.standards.loader import raw_edition
+from ecozone.monitoring.standards.editions import raw_edition
 from ecozone.monitoring.standards.model import DataValidity
 from ecozone.monitoring.water import (
     WaterClassResult,
