@@ -24,7 +24,7 @@ from ecozone.clock import utc_now
 from ecozone import bootstrap
 from ecozone.store.engine import make_engine, migrate
 
-from tests.helpers.territory import write_territory
+from tests.helpers.territory import SHIPPED, write_territory
 
 # Most tests log in and post many times from one address in a second; the rate limits have their
 # own tests (tests/api/test_hardening.py), which switch them on explicitly.
@@ -138,7 +138,6 @@ def loaded_engine(engine, territory):
 
 # --- The shipped Shanxi data, loaded once per session on each backend ------------------------
 
-SHIPPED = bootstrap.DatasetPaths(Path(__file__).resolve().parents[1] / "data" / "shanxi")
 
 
 def _load_shipped(eng) -> None:

@@ -11,6 +11,9 @@ import shapely.geometry
 
 from ecozone import bootstrap
 
+# The data the repository ships.
+SHIPPED = bootstrap.DatasetPaths(Path(__file__).resolve().parents[2] / "data" / "shanxi")
+
 PROVINCE = shapely.box(112.0, 37.0, 113.0, 38.0)
 REGIONS = [
     ("140000", "山西省", "province", None, PROVINCE),

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
+from tests.helpers.cli import run_ecozone
 
-def ecozone(args: list[str], env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "ecozone.cli", *args], capture_output=True, text=True, timeout=180,
-        env={**os.environ, "ECOZONE_LOG_JSON": "false", **env},
-    )
+
+def ecozone(args: list[str], env: dict):
+    return run_ecozone(args, timeout=180, **env)
 
 
 @pytest.fixture

@@ -5,9 +5,7 @@ standard numbers) and the language switch."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,17 +16,9 @@ from ecozone.clock import utc_now
 from ecozone.settings import Settings
 from ecozone.store.engine import make_engine, migrate
 
+from tests.helpers.live_server import LiveServer
+from tests.helpers.territory import SHIPPED
 
-def _module(path: Path):
-    """A conftest as a module (the test folders are not packages), for its helpers."""
-    spec = importlib.util.spec_from_file_location(f"ecozone_tests_{path.parent.name}_conftest", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-WEB = _module(Path(__file__).with_name("conftest.py"))
-LiveServer, SHIPPED = WEB.LiveServer, WEB.SHARED.SHIPPED
 
 PAGES = [
     "/", "/releases", "/releases/2", "/screening", "/siting", "/indicators", "/indicators/tunliu-2021-2025",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib.util
 import json
 import re
 import zipfile
@@ -33,6 +32,8 @@ from ecozone.indicators.stored import import_file
 from ecozone.settings import Settings
 from ecozone.zoning.repositories import releases as release_store
 from ecozone.store.engine import make_engine, migrate
+
+from tests.helpers.live_server import LiveServer
 from ecozone.web.charts import indicator_chart
 from ecozone.web.dashboard import STATUS_STYLES, default_year, group_by_category
 from ecozone.web.i18n import Translator
@@ -212,18 +213,9 @@ def test_dashboard_page_puts_binding_first_with_status_and_charts(tools_client):
 # --- in Chromium ---------------------------------------------------------------------------------
 
 
-def web_conftest():
-    """tests/web/conftest.py as a module, for its LiveServer (pytest imports conftests by path)."""
-    path = Path(__file__).with_name("conftest.py")
-    spec = importlib.util.spec_from_file_location("ecozone_tests_web_conftest", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def tools_server(tools_data):
-    server = web_conftest().LiveServer(create_app(Settings(log_json=True, locale="zh"), tools_data[0])).start()
+    server = LiveServer(create_app(Settings(log_json=True, locale="zh"), tools_data[0])).start()
     yield server
     server.stop()
 
