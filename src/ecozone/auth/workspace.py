@@ -74,10 +74,7 @@ def release_detail(engine: Engine, user: User, release_id: int) -> dict:
     with engine.connect() as conn:
         audit = release_store.audit_trail(conn, release_id)
     return {
-        **release.summary(),
-        "kind": release.kind.value,
-        "reason": release.reason,
-        "notice": release.notice,
+        **release.describe(),
         "lock_version": release.lock_version,
         "warnings": release.warnings,
         "units": [unit_record(u) for u in units],

@@ -124,3 +124,8 @@ class Release:
             "effective_date": self.effective_date.isoformat() if self.effective_date else None,
             "demo": self.demo,
         }
+
+    def describe(self) -> dict:
+        """The release as the API and the staff workspace show it: the summary, its kind, why, who
+        issued it and the publication notice."""
+        return {**self.summary(), "kind": self.kind.value, "reason": self.reason, "issuer": self.issuer, "notice": self.notice}

@@ -42,21 +42,14 @@ def list_releases(jurisdiction: str | None = Query(None), engine=Depends(_engine
             for r in release_store.list_releases(conn, jurisdiction)
             if r.status.value in release_store.EVER_IN_FORCE
         ]
-    return [{**r.summary(), "kind": r.kind.value, "reason": r.reason, "issuer": r.issuer, "units": n} for r, n in rows]
+    return [{**r.describe(), "units": n} for r, n in rows]
 
 
 @router.get("/releases/{release_id}", summary="One published release with its notice")
 def get_release(release_id: RowId, engine=Depends(_engine)) -> dict:
     release = public_release(engine, release_id)
     previous = workflow.previous_release(engine, release)
-    return {
-        **release.summary(),
-        "kind": release.kind.value,
-        "reason": release.reason,
-        "issuer": release.issuer,
-        "notice": release.notice,
-        "previous": previous.id if previous else None,
-    }
+    return {**release.describe(), "previous": previous.id if previous else None}
 
 
 @router.get("/releases/{release_a}/diff/{release_b}", summary="What changed from release A to release B")
