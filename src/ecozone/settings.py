@@ -43,12 +43,19 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL: sqlite:///path (embedded default) or postgresql+psycopg://…",
     )
     data_dir: Path = Field(default_factory=default_data_dir, description="Shipped reference data (data/ of the checkout, or the packaged copy)")
+    province: str = Field(
+        default="shanxi", description="Folder of data_dir with the province served: regions, rules, rule settings, demo units"
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"
     log_json: bool = Field(default=True, description="JSON log lines (False: human-readable)")
     territory_code: str = Field(default="140000", description="GB/T 2260 code of the province served")
     locale: str = Field(default="zh", description="Default UI and report language: zh or en")
+
+    @property
+    def province_dir(self) -> Path:
+        return self.data_dir / self.province
 
 
 @lru_cache(maxsize=1)
