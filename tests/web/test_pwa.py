@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 
 from ecozone.app import create_app
 from ecozone.settings import Settings
 
-
-def _live_server_class():
-    """LiveServer of this folder's conftest (conftest files are not importable by name)."""
-    spec = importlib.util.spec_from_file_location("ecozone_web_conftest", Path(__file__).with_name("conftest.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.LiveServer
+from tests.helpers.live_server import LiveServer
 
 
 def test_manifest_names_the_app_and_its_icons_exist(client):
@@ -73,7 +65,7 @@ def _look_up(page, lon: float, lat: float) -> None:
 def test_lookup_answers_offline_after_first_load(chromium, live_engine):
     """First load online; then the server goes away and the context is set offline: the page
     still opens, says it is offline, and answers a lookup from the stored area, marked stale."""
-    server = _live_server_class()(create_app(Settings(log_json=True, locale="zh"), live_engine)).start()
+    server = LiveServer(create_app(Settings(log_json=True, locale="zh"), live_engine)).start()
     context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True)
     page = context.new_page()
     script_errors: list[str] = []
