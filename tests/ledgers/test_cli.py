@@ -4,15 +4,13 @@ draw it once (a second draw fails), and print the balance as JSON and PDF."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import uuid
 
+from tests.helpers.cli import run_ecozone
 
-def ecozone(args: list[str], env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ecozone.cli", *args], capture_output=True, text=True, timeout=300,
-                          check=False, env={**os.environ, "ECOZONE_LOG_JSON": "false", **env})
+
+def ecozone(args: list[str], env: dict):
+    return run_ecozone(args, **env)
 
 
 def test_bank_screen_draw_once_and_balance(shanxi_sqlite, tmp_path):

@@ -144,11 +144,9 @@ def test_public_release_api_hides_drafts_and_diffs(client, shanxi_engine):
 def test_batch_cli_on_two_dask_workers_writes_the_same_table(shanxi_sqlite, tmp_path):
     source = tmp_path / "parcels.csv"
     source.write_bytes(_csv(BATCH[:2] * 3))
-    env = {**os.environ, "ECOZONE_DATABASE_URL": shanxi_sqlite.url.render_as_string(hide_password=False), "ECOZONE_LOG_JSON": "false"}
     tables = []
     for extra, name in (([], "one.csv"), (["--workers", "2"], "two.csv")):
-        done = subprocess.run([sys.executable, "-m", "ecozone.cli", "screen-batch", str(source), "--out", str(tmp_path / name), "-f", "json", *extra],
-                              capture_output=True, text=True, env=env, timeout=300)
+        done = run_ecozone(["screen-batch", str(source), "--out", str(tmp_path / name), "-f", "json", *extra], shanxi_sqlite)
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout)["by_verdict"] == {"prohibited": 3, "compliant": 3}
         tables.append((tmp_path / name).read_text(encoding="utf-8"))
@@ -158,8 +156,6 @@ def test_batch_cli_on_two_dask_workers_writes_the_same_table(shanxi_sqlite, tmp_
 def test_batch_cli_names_an_unreachable_dask_scheduler(shanxi_sqlite, tmp_path):
     source = tmp_path / "parcels.csv"
     source.write_bytes(_csv(BATCH[:1]))
-    env = {**os.environ, "ECOZONE_DATABASE_URL": shanxi_sqlite.url.render_as_string(hide_password=False), "ECOZONE_LOG_JSON": "false"}
-    done = subprocess.run([sys.executable, "-m", "ecozone.cli", "screen-batch", str(source), "--out", str(tmp_path / "r.csv"),
-                           "--dask", "tcp://127.0.0.1:9"], capture_output=True, text=True, env=env, timeout=300)
+    done = run_ecozone(["screen-batch", str(source), "--out", str(tmp_path / "r.csv"), "--dask", "tcp://127.0.0.1:9"], shanxi_sqlite)
     assert done.returncode == 2
     assert "tcp://127.0.0.1:9" in done.stdout + done.stderr

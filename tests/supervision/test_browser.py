@@ -4,9 +4,7 @@ assigned, inspected with a photo, closed — through the page's own forms."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -19,6 +17,9 @@ from ecozone.monitoring.settings import MonitoringSettings, get_monitoring_setti
 from ecozone.settings import Settings
 from ecozone.store.engine import make_engine, migrate
 
+from tests.helpers.live_server import LiveServer
+from tests.helpers.territory import write_territory
+
 pytestmark = pytest.mark.browser
 PASSWORD = "correct-horse-9"
 PNG = bytes.fromhex(
@@ -27,21 +28,10 @@ PNG = bytes.fromhex(
 )
 
 
-def _web_conftest():
-    path = Path(__file__).resolve().parents[1] / "web" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("ecozone_tests_web_supervision", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-WEB = _web_conftest()
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("supervision-live")
-    paths = WEB.SHARED.write_territory(root / "data" / "shanxi")
+    paths = write_territory(root / "data" / "shanxi")
     engine = make_engine(f"sqlite:///{root / 'ecozone.db'}")
     migrate(engine)
     bootstrap.load_reference_data(engine, paths)
@@ -49,7 +39,7 @@ def server(tmp_path_factory):
     accounts.create_user(engine, "jiancha", PASSWORD, ["monitor"], now=utc_now())
     app = create_app(Settings(log_json=True, locale="zh"), engine)
     app.dependency_overrides[get_monitoring_settings] = lambda: MonitoringSettings(media_dir=root / "media")
-    live = WEB.LiveServer(app).start()
+    live = LiveServer(app).start()
     live.root = root
     yield live
     live.stop()
