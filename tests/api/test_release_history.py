@@ -4,9 +4,6 @@ refused (409) and the as_of answers for past dates stay the same, on both backen
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 
 import pytest
 
@@ -15,6 +12,8 @@ from ecozone.errors import Conflict
 from ecozone.zoning import releases as workflow
 from ecozone.zoning.importer import read_units
 from ecozone.zoning.model import ReleaseKind
+
+from tests.helpers.cli import run_ecozone
 
 from .hardening_helpers import client_with, login
 
@@ -74,10 +73,6 @@ def test_the_workflow_refuses_an_effective_date_before_the_callers_today(loaded_
 
 def test_the_cli_refuses_a_backdated_publish_too(loaded_engine, territory):
     release = _filed(loaded_engine, territory, "cli-backdated")
-    result = subprocess.run(
-        [sys.executable, "-m", "ecozone.cli", "release", "publish", str(release.id), "--effective", "2000-01-01"],
-        capture_output=True, text=True, timeout=120,
-        env={**os.environ, "ECOZONE_LOG_JSON": "false", "ECOZONE_DATABASE_URL": loaded_engine.url.render_as_string(hide_password=False)},
-    )
+    result = run_ecozone(["release", "publish", str(release.id), "--effective", "2000-01-01"], loaded_engine, timeout=120)
     assert result.returncode != 0 and "immutable" in result.stderr
     assert workflow.release_units(loaded_engine, release.id)[0].status.value == "filed"
