@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import shapely
 
-from ecozone.geo.metric import area_m2, buffer_m, length_m, province_equal_area_crs
+from ecozone.geo.metric import area_m2, buffer_m, province_equal_area_crs
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "shanxi"
 
