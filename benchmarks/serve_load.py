@@ -60,7 +60,11 @@ class Server:
         full_env = {**os.environ, "ECOZONE_DATABASE_URL": database_url, "ECOZONE_PORT": str(self.port), **env}
         args = [a.replace("{port}", str(self.port)) for a in command]
         self.process = subprocess.Popen([sys.executable, *args], env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self._wait_ready()
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.stop()  # a server that never answered is not left running
+            raise
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + 120
