@@ -272,7 +272,7 @@ def national(runs: int = 3, points: int = 1_000_000) -> list[Figure]:
     units = read_units(path)
     facts = describe(units)
     snapshot = build_snapshot(units)
-    figures = [snapshot_build(units, runs), snapshot_rss(path, runs), point_lookup(snapshot, points, runs), tiles_p95(snapshot)]
+    figures = [snapshot_build(units, runs), snapshot_rss(path, 1), point_lookup(snapshot, points, runs), tiles_p95(snapshot)]
     for figure in figures:
         figure.notes["data"] = facts
     return figures
