@@ -167,7 +167,9 @@ def test_draft_and_missing_releases_are_not_found(backend_client, loaded_engine)
     for release_id in (draft_id, 9999):
         response = backend_client.get(f"/releases/{release_id}")
         assert response.status_code == 404
-        assert "出错了" in response.text and f"release {release_id} does not exist" in response.text
+        # A person reads the page's language: the Chinese message, naming the release.
+        assert "出错了" in response.text and f"未找到数据版本“{release_id}”" in response.text
+        assert "does not exist" not in response.text
 
 
 def test_bad_date_on_the_map_is_an_error_page_naming_it(client):
