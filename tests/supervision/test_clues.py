@@ -34,9 +34,10 @@ def test_polygons_and_points_get_cited_findings_and_priority(shanxi_engine, serv
     banned = next(f for f in coking["findings"] if f["rule_id"] == "SX-000-NO-NEW-CAPACITY")
     assert banned["outcome"] == "applies"
     assert banned["citation"]["file"] == "000_6f036d9dc4af6d6d.txt" and "焦化" in banned["citation"]["clause"]
-    # A construction polygon with no industry: every industry-bound rule stays open, so review.
+    # A construction polygon with no industry: every industry-bound rule stays open, bans among
+    # them, so the clue is possibly prohibited (never milder than the worst outcome still open).
     construction = shapely.box(112.575, 37.78, 112.58, 37.785)
-    assert by_ref["S-001"]["verdict"] == "review" and by_ref["S-001"]["units"] == units_under(shanxi_engine, construction, dt.date(2025, 6, 1))
+    assert by_ref["S-001"]["verdict"] == "possibly_prohibited" and by_ref["S-001"]["units"] == units_under(shanxi_engine, construction, dt.date(2025, 6, 1))
     # In a 优先保护 unit anything short of compliant goes first.
     priority_unit = by_ref["S-003"]
     assert priority_unit["unit_classes"] == [1] and priority_unit["priority"] == "high"
