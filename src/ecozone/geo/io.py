@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,3 +121,40 @@ def read_geojson_features(path: Path) -> list[tuple[dict, shapely.Geometry]]:
         (feature.get("properties") or {}, shapely.geometry.shape(feature["geometry"]))
         for feature in collection["features"]
     ]
+
+
+# Spreadsheets saved on Chinese Windows write GB18030/GBK; everything else sends UTF-8.
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def read_csv_text(path: Path) -> str:
+    """A CSV file's text, UTF-8 or GBK/GB18030; ``BadInput`` when it is neither."""
+    raw = Path(path).read_bytes()
+    for encoding in CSV_ENCODINGS:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise BadInput(f"{path.name} is neither UTF-8 nor GBK/GB18030 text; save the CSV as UTF-8", field="file", value=path.name)
+
+
+def read_csv_geometries(path: Path) -> list[tuple[dict, shapely.Geometry]]:
+    """Rows of a CSV with a ``wkt`` column or ``lon`` and ``lat`` columns, each with its geometry;
+    ``BadInput`` names the line and the column that is wrong."""
+    rows = list(csv.DictReader(io.StringIO(read_csv_text(path), newline="")))
+    out = []
+    for i, row in enumerate(rows, start=2):
+        if row.get("wkt"):
+            try:
+                geometry = shapely.from_wkt(row["wkt"])
+            except shapely.errors.GEOSException as exc:
+                raise BadInput(f"{path.name} line {i}: wkt is not valid WKT: {exc}", field="wkt", row=i) from exc
+        elif row.get("lon") not in (None, "") and row.get("lat") not in (None, ""):
+            try:
+                geometry = shapely.Point(float(row["lon"]), float(row["lat"]))
+            except ValueError as exc:
+                raise BadInput(f"{path.name} line {i}: lon/lat {row['lon']!r}, {row['lat']!r} are not numbers", field="lon,lat", row=i) from exc
+        else:
+            raise BadInput(f"{path.name} line {i}: needs a wkt column or lon and lat columns", field="geometry", row=i)
+        out.append((row, geometry))
+    return out

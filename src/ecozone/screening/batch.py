@@ -4,7 +4,6 @@ each screened against the same snapshot, written back as a table with a summary.
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from rich.progress import Progress
 
 from ecozone.errors import BadInput, EcozoneError, TooLarge
 from ecozone.geo.crs import STORAGE_CRS
-from ecozone.geo.io import read_vector, write_vector
+from ecozone.geo.io import read_csv_geometries, read_vector, write_vector
 from ecozone.screening.engine import Screener
 from ecozone.screening.overlay import point_overlays
 from ecozone.screening.project_input import ProjectInput, project_from_feature
@@ -84,39 +83,10 @@ def _typed(value):
     return value
 
 
-# Spreadsheets saved on Chinese Windows write GB18030/GBK; everything else sends UTF-8.
-CSV_ENCODINGS = ("utf-8-sig", "gb18030")
-
-
-def _csv_text(path: Path) -> str:
-    raw = path.read_bytes()
-    for encoding in CSV_ENCODINGS:
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise BadInput(f"{path.name} is neither UTF-8 nor GBK/GB18030 text; save the CSV as UTF-8", field="file", value=path.name)
-
-
 def _csv_features(path: Path, max_rows: int | None = None) -> list[dict]:
-    rows = list(csv.DictReader(io.StringIO(_csv_text(path), newline="")))
+    rows = read_csv_geometries(path)
     _check_rows(path, len(rows), max_rows)
-    features = []
-    for i, row in enumerate(rows, start=2):
-        if row.get("wkt"):
-            try:
-                geometry = shapely.from_wkt(row["wkt"])
-            except shapely.errors.GEOSException as exc:
-                raise BadInput(f"{path.name} line {i}: wkt is not valid WKT: {exc}", field="wkt", row=i) from exc
-        elif row.get("lon") not in (None, "") and row.get("lat") not in (None, ""):
-            try:
-                geometry = shapely.Point(float(row["lon"]), float(row["lat"]))
-            except ValueError as exc:
-                raise BadInput(f"{path.name} line {i}: lon/lat {row['lon']!r}, {row['lat']!r} are not numbers", field="lon,lat", row=i) from exc
-        else:
-            raise BadInput(f"{path.name} line {i}: needs a wkt column or lon and lat columns", field="geometry", row=i)
-        features.append(_feature(row, geometry))
-    return features
+    return [_feature(row, geometry) for row, geometry in rows]
 
 
 def _feature(row: dict, geometry: shapely.Geometry) -> dict:

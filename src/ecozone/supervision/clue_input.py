@@ -3,7 +3,6 @@ with an optional id, name, land-use change class, industry, construction nature 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +11,7 @@ import shapely
 
 from ecozone.errors import BadInput
 from ecozone.geo.crs import normalize_crs_name, to_storage_crs
-from ecozone.geo.io import read_vector
+from ecozone.geo.io import read_csv_geometries, read_vector
 
 SOURCES = ("satellite", "drone", "complaint", "permit")
 SOURCE_NAMES_ZH = {"satellite": "卫星遥感", "drone": "无人机巡查", "complaint": "举报", "permit": "排污许可清单"}
@@ -88,34 +87,13 @@ def clue_from_row(row: dict, geometry: shapely.Geometry | None, index: int, obse
     )
 
 
-def _csv_rows(path: Path) -> list[tuple[dict, shapely.Geometry | None]]:
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    out = []
-    for i, row in enumerate(rows, start=2):
-        if row.get("wkt"):
-            try:
-                geometry = shapely.from_wkt(row["wkt"])
-            except shapely.errors.GEOSException as exc:
-                raise BadInput(f"{path.name} line {i}: wkt is not valid WKT: {exc}", field="wkt", row=i) from exc
-        elif row.get("lon") not in (None, "") and row.get("lat") not in (None, ""):
-            try:
-                geometry = shapely.Point(float(row["lon"]), float(row["lat"]))
-            except ValueError as exc:
-                raise BadInput(f"{path.name} line {i}: lon/lat {row['lon']!r}, {row['lat']!r} are not numbers", field="lon,lat", row=i) from exc
-        else:
-            raise BadInput(f"{path.name} line {i}: needs a wkt column or lon and lat columns", field="geometry", row=i)
-        out.append((row, geometry))
-    return out
-
-
 def read_clue_file(path: Path, observed: dt.date | None = None, crs: str | None = None) -> list[ClueInput]:
     """Every clue in the file, in storage CRS; ``BadInput`` names the row and field that is wrong."""
     path = Path(path)
     if not path.exists():
         raise BadInput(f"{path} does not exist", field="file", value=str(path))
     if path.suffix.lower() == ".csv":
-        rows, file_crs = _csv_rows(path), None
+        rows, file_crs = read_csv_geometries(path), None
     else:
         table = read_vector(path)
         rows, file_crs = [(table.row(i), g) for i, g in enumerate(table.geometries)], table.crs
