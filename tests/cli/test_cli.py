@@ -71,3 +71,22 @@ def test_aqi_and_water_class_commands_for_checking_by_hand():
     assert json.loads(water.stdout)["class"] == "III"
     bad = run_ecozone(["aqi", "pm25=abc"])
     assert bad.returncode == 2 and "pm25" in bad.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["export", "{missing}/units.gpkg"],
+    ["screen-batch", "parcels.csv", "--out", "{missing}/r.csv"],
+    ["site", "--industry", "C2521", "--region", "140105", "--out", "{missing}/s.geojson"],
+])
+def test_an_output_path_in_a_missing_folder_is_refused_before_any_work(db_env, tmp_path, args):
+    missing = tmp_path / "no" / "such" / "dir"
+    result = run_ecozone([a.format(missing=missing) for a in args], **db_env)
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_export_reports_what_it_wrote_as_json(db_env, tmp_path):
+    out = tmp_path / "units.gpkg"
+    result = run_ecozone(["export", str(out), "--format", "json"], **db_env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"file": str(out), "units": 4, "release": None}

@@ -159,3 +159,17 @@ def test_batch_cli_names_an_unreachable_dask_scheduler(shanxi_sqlite, tmp_path):
     done = run_ecozone(["screen-batch", str(source), "--out", str(tmp_path / "r.csv"), "--dask", "tcp://127.0.0.1:9"], shanxi_sqlite)
     assert done.returncode == 2
     assert "tcp://127.0.0.1:9" in done.stdout + done.stderr
+
+
+def test_batch_cli_with_rows_it_cannot_screen_says_how_many_and_exits_2(shanxi_sqlite, tmp_path):
+    source = tmp_path / "parcels.csv"
+    source.write_bytes(_csv(BATCH))  # the third parcel lies in Beijing
+    out = tmp_path / "result.csv"
+    done = run_ecozone(["screen-batch", str(source), "--out", str(out), "-f", "json"], shanxi_sqlite)
+    assert done.returncode == 2
+    assert "1 of 3 rows could not be screened" in done.stderr
+    assert json.loads(done.stdout)["by_verdict"]["error"] == 1
+    assert out.exists()  # every row is written, the failed one with its error
+    kept = run_ecozone(["screen-batch", str(source), "--out", str(out), "--keep-going"], shanxi_sqlite)
+    assert kept.returncode == 0, kept.stderr
+    assert "1 of 3 rows could not be screened" in kept.stderr

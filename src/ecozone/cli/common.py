@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -60,6 +61,18 @@ def run(action):
     except EcozoneError as exc:
         err_console.print(f"[red]error:[/red] {escape(exc.message)}", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_CODES.get(exc.kind, 1)) from None
+
+
+def writable_path(value: Path | None) -> Path | None:
+    """An output path whose folder exists and is a folder (checked before any work is done)."""
+    if value is None:
+        return None
+    folder = value.expanduser().resolve().parent
+    if not folder.is_dir():
+        raise typer.BadParameter(f"the folder {folder} does not exist; create it or choose another path for {value}")
+    if value.is_dir():
+        raise typer.BadParameter(f"{value} is a folder; give a file name")
+    return value
 
 
 def emit_json(data: Any) -> None:

@@ -19,6 +19,7 @@ from ecozone.cli.common import (
     emit_json,
     engine_from_settings,
     run,
+    writable_path,
 )
 
 
@@ -129,7 +130,7 @@ def indicators_evaluate(
 def indicators_report(
     plan: PlanOption,
     year: YearOption,
-    out: Annotated[Path, typer.Option("--out", help="File to write")],
+    out: Annotated[Path, typer.Option("--out", help="File to write", callback=writable_path)],
     kind: Annotated[str, typer.Option("--kind", help="annual (年度调度) | midterm (中期评估) | final (终期考核)")] = "annual",
     format: Annotated[PlanReportFormat, typer.Option("--format", "-f", help="html or pdf")] = PlanReportFormat.html,
     lang: Annotated[str, typer.Option("--lang", help="zh or en")] = "zh",

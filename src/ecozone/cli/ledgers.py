@@ -20,6 +20,7 @@ from ecozone.cli.common import (
     emit_json,
     engine_from_settings,
     run,
+    writable_path,
 )
 
 
@@ -100,7 +101,7 @@ def ledgers_balance(
     region: Annotated[str, typer.Option(help="GB/T 2260 code of the province, city or county")],
     year: Annotated[int, typer.Option(help="Balance up to 31 December of this year")],
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="table, json, html or pdf")] = ReportFormat.table,
-    out: Annotated[Path | None, typer.Option(help="Write the report here (html, pdf)")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write the report here (html, pdf)", callback=writable_path)] = None,
     lang: Annotated[str, typer.Option(help="zh or en")] = "zh",
 ) -> None:
     """Balance of a region's ledgers: banked, drawn and left per resource, sources and draws."""

@@ -22,6 +22,7 @@ from ecozone.cli.common import (
     emit_json,
     engine_from_settings,
     run,
+    writable_path,
 )
 
 
@@ -129,7 +130,7 @@ def release_publish(
 
 
 @release_app.command("export")
-def release_export(release_id: int, file: Annotated[Path, typer.Argument(help="Package to write (.zip)")]) -> None:
+def release_export(release_id: int, file: Annotated[Path, typer.Argument(help="Package to write (.zip)", callback=writable_path)]) -> None:
     """Write a release as an exchange package (GeoPackage + rules + manifest with checksums)."""
     from ecozone.zoning import releases as workflow
 
@@ -154,7 +155,7 @@ def release_import(
 def release_tracking(
     year: Annotated[int, typer.Option(help="Year to track (zoning as in force on 31 December)")],
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="table, json, html or pdf")] = ReportFormat.table,
-    out: Annotated[Path | None, typer.Option(help="Write the report here (html, pdf)")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write the report here (html, pdf)", callback=writable_path)] = None,
     lang: Annotated[str, typer.Option(help="zh or en")] = "zh",
 ) -> None:
     """Yearly tracking of the zoning (年度跟踪): units and areas by class, releases, use in screenings."""

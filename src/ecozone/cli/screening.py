@@ -25,6 +25,7 @@ from ecozone.cli.common import (
     engine_from_settings,
     err_console,
     run,
+    writable_path,
 )
 
 
@@ -93,7 +94,7 @@ def print_screening(data: dict, screening_id: str | None) -> None:
 def screen(
     file: Annotated[Path, typer.Argument(help="GeoJSON Feature, or a GeoPackage / zipped Shapefile outline")],
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="table, json, html or pdf")] = ReportFormat.table,
-    out: Annotated[Path | None, typer.Option(help="Write the answer or report here")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write the answer or report here", callback=writable_path)] = None,
     as_of: AsOfOption = None,
     crs: Annotated[str | None, typer.Option(help="CRS of the input when not lon/lat (GCJ-02, EPSG:4547 …)")] = None,
     lang: Annotated[str, typer.Option(help="Report language: zh or en")] = "zh",
@@ -116,12 +117,13 @@ def screen(
 @app.command("screen-batch")
 def screen_batch_command(
     file: Annotated[Path, typer.Argument(help="GeoPackage, GeoJSON or CSV (lon/lat or wkt columns) of projects")],
-    out: Annotated[Path, typer.Option(help="Result table: .csv, .gpkg or .geojson")],
+    out: Annotated[Path, typer.Option(help="Result table: .csv, .gpkg or .geojson", callback=writable_path)],
     as_of: AsOfOption = None,
     crs: Annotated[str | None, typer.Option(help="CRS of the input when not lon/lat")] = None,
     format: FormatOption = OutputFormat.table,
     workers: Annotated[int | None, typer.Option(help="Screen on a local Dask cluster of this many worker processes")] = None,
     dask: Annotated[str | None, typer.Option(help="Screen on the Dask scheduler at this address, e.g. tcp://scheduler:8786")] = None,
+    keep_going: Annotated[bool, typer.Option("--keep-going", help="Exit 0 even when some rows could not be screened")] = False,
 ) -> None:
     """Screen many projects (e.g. all parcels of a planned park); write a table and print a summary."""
     from ecozone.screening.batch import read_batch, screen_batch, write_batch
@@ -140,9 +142,19 @@ def screen_batch_command(
         return result.summary()
 
     summary = run(_batch)
+    failed = summary["by_verdict"].get("error", 0)
     if format == OutputFormat.json:
         emit_json(summary)
-        return
+    else:
+        _print_batch_summary(out, summary)
+    if failed:
+        # The table holds every row; the exit code tells a script that some rows need fixing.
+        err_console.print(f"{failed} of {summary['projects']} rows could not be screened; see the error column of {out}", highlight=False)
+        if not keep_going:
+            raise typer.Exit(2)
+
+
+def _print_batch_summary(out: Path, summary: dict) -> None:
     console.print(f"wrote {out}: {summary['projects']} projects")
     table = Table("verdict", "projects")
     for verdict, count in summary["by_verdict"].items():
@@ -158,7 +170,7 @@ def screen_batch_command(
 def site_command(
     industry: Annotated[str, typer.Option(help="GB/T 4754-2017 code, e.g. C2521")],
     region: Annotated[str, typer.Option(help="GB/T 2260 code of a county or city")],
-    out: Annotated[Path, typer.Option(help="Areas by verdict: .geojson or .gpkg")],
+    out: Annotated[Path, typer.Option(help="Areas by verdict: .geojson or .gpkg", callback=writable_path)],
     nature: Annotated[str, typer.Option(help="new | expand | rebuild | relocate | upgrade")] = "new",
     attributes: Annotated[str | None, typer.Option(help='Project attributes as JSON, e.g. {"in_park": true}')] = None,
     as_of: AsOfOption = None,

@@ -22,6 +22,7 @@ from ecozone.cli.common import (
     emit_json,
     engine_from_settings,
     run,
+    writable_path,
 )
 
 
@@ -112,9 +113,10 @@ def import_command(
 
 @app.command("export")
 def export_command(
-    file: Annotated[Path, typer.Argument(help="Output: .gpkg, .geojson or .zip (Shapefile)")],
+    file: Annotated[Path, typer.Argument(help="Output: .gpkg, .geojson or .zip (Shapefile)", callback=writable_path)],
     release: Annotated[int | None, typer.Option(help="Release id (default: all units in force)")] = None,
     as_of: AsOfOption = None,
+    format: FormatOption = OutputFormat.table,
 ) -> None:
     """Write the units of a release (or all in force) to an exchange file."""
     from ecozone.zoning import releases as workflow
@@ -126,4 +128,7 @@ def export_command(
         return len(units)
 
     count = run(_export)
+    if format == OutputFormat.json:
+        emit_json({"file": str(file), "units": count, "release": release})
+        return
     console.print(f"wrote {count} units to {file}")
