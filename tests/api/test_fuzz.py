@@ -49,7 +49,7 @@ def fuzz_app(tmp_path_factory):
     migrate(engine)
     territory = write_territory(root / "data" / "shanxi")
     bootstrap.load_reference_data(engine, territory)
-    bootstrap.load_demo_release(engine, territory)
+    bootstrap.load_demo_release(engine, territory, now=utc_now())
     accounts.create_user(engine, STAFF, PASSWORD, [r.value for r in Role], None, now=utc_now())
     app = create_app(Settings(log_json=True), engine)
     # Small limits keep each case fast; the rate limits would turn the run into 429s.
