@@ -23,6 +23,7 @@ from ecozone.errors import BadInput
 from ecozone.ledgers import repository as store
 from ecozone.ledgers.model import REQUIREMENTS, RESOURCES, Requirement, Source
 from ecozone.ledgers.settings import LedgerSettings, get_ledger_settings
+from ecozone.store.engine import make_engine
 from ecozone.zoning.repositories import regions as region_store
 from ecozone.zoning.findings import Finding, Missing, Outcome, Verdict
 from ecozone.zoning.settings import RuleSettings, get_rule_settings
@@ -120,6 +121,19 @@ class OffsetCheck:
         self.settings = settings or get_ledger_settings()
         self.rule_settings = rule_settings or get_rule_settings()
         self._zones: dict[str, Any] | None = None
+        self._lock = threading.Lock()
+
+    # Sent to Dask workers with the screener (batch screening on a cluster): the engine and the
+    # lock do not travel, the database URL does, and each worker connects on its own.
+    def __getstate__(self) -> dict:
+        state = {k: v for k, v in self.__dict__.items() if k not in ("engine", "_lock")}
+        state["_url"] = self.engine.url.render_as_string(hide_password=False)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        url = state.pop("_url")
+        self.__dict__.update(state)
+        self.engine = make_engine(url)
         self._lock = threading.Lock()
 
     def _ratio(self, requirement: Requirement) -> tuple[float, bool, str]:
