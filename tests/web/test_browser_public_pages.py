@@ -45,8 +45,8 @@ def shanxi_server(tmp_path_factory):
     paths = SHIPPED
     bootstrap.load_reference_data(engine, paths)
     bootstrap.load_demo_release(engine, paths, now=utc_now())
-    bootstrap.load_demo_indicator_observations(engine, paths)
-    bootstrap.load_demo_monitoring(engine, paths)
+    bootstrap.load_demo_indicator_observations(engine, paths, now=utc_now())
+    bootstrap.load_demo_monitoring(engine, paths, now=utc_now())
     server = LiveServer(create_app(Settings(log_json=True, locale="zh"), engine)).start()
     yield server
     server.stop()
@@ -119,9 +119,9 @@ def test_map_names_places_and_explains_a_point_outside_in_chinese(chromium, shan
         assert "不在山西省范围内" in card.inner_text()
         assert page.evaluate("window.ecozone.map.getZoom()") == zoom  # the map did not pan off to grey
         page.select_option("#county", index=2)
-        page.wait_for_function("document.getElementById('card').hidden")  # the stale error is gone
+        page.wait_for_function("() => document.getElementById('card').hidden")  # the stale error is gone
         # The lookup API answers the page in its language even though the browser asks for English.
         page.evaluate("window.ecozone.lookup(100, 30)")
-        page.wait_for_function("document.getElementById('card').innerText.includes('山西省范围')")
+        page.wait_for_function("() => document.getElementById('card').innerText.includes('山西省范围')")
     finally:
         context.close()

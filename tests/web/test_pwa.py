@@ -52,7 +52,7 @@ def test_service_worker_is_served_from_the_root_with_its_shell(client):
 
 
 def _wait_for_worker(page) -> None:
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000)
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000)
 
 
 def _look_up(page, lon: float, lat: float) -> None:
@@ -76,7 +76,7 @@ def test_lookup_answers_offline_after_first_load(chromium, live_engine):
         # Online: a lookup zooms in on the point, and the units in view are kept for later.
         _look_up(page, 112.7, 37.6)
         page.wait_for_selector("#card >> text=小店区重点管控单元（城镇）")
-        page.wait_for_function("document.body.dataset.areaSaved !== undefined", timeout=20_000)
+        page.wait_for_function("() => document.body.dataset.areaSaved !== undefined", timeout=20_000)
 
         server.stop()
         context.set_offline(True)
