@@ -21,10 +21,13 @@ import shapely
 import shapely.geometry
 
 from ecozone.errors import BadInput
-from ecozone.geo.metric import from_metric, metric_crs_for, to_metric
+from ecozone.geo.metric import metric_crs_for, to_metric
 from ecozone.geo.regions import Region
 from ecozone.screening.engine import Screener
+from ecozone.screening.overlay import point_overlays
 from ecozone.screening.project_input import ProjectInput
+from ecozone.screening.siting_pieces import Bands, band_keys, counties_of, split, unit_pieces
+from ecozone.screening.siting_places import band_outcomes
 from ecozone.zoning.findings import VERDICT_NAMES_ZH, VERDICT_ORDER, combine_verdict, verdict_of_findings
 from ecozone.zoning.model import UnitClass
 from ecozone.zoning.project import make_project
@@ -93,85 +96,80 @@ class SitingResult:
         }
 
 
-def _band_geometries(screener: Screener, region: shapely.Geometry) -> list[shapely.Geometry]:
-    """Every distance band or zone a rule uses, clipped to the region (lon/lat)."""
-    catalog = screener.catalog
-    crs = metric_crs_for(region)
-    bands = []
-    seen: set[tuple[tuple[int, ...], float]] = set()
-    for rule in screener.rulebook.rules:
-        for place in rule.where:
-            if place.features is None:
-                continue
-            indices = catalog.select(place.features).indices
-            distance = screener.evaluator.distance_of(place)
-            key = (tuple(indices), distance)
-            if not indices or key in seen:
-                continue
-            seen.add(key)
-            geoms = [catalog.feature(i).geometry for i in indices]
-            nearby = [g for g in geoms if g.intersects(shapely.buffer(region, 0.1))]
-            if not nearby:
-                continue
-            if distance > 0:
-                band = from_metric(shapely.buffer(to_metric(shapely.union_all(nearby), crs), distance, quad_segs=4), crs)
-            else:
-                band = shapely.union_all([g for g in nearby if shapely.get_dimensions(g) == 2] or [shapely.Polygon()])
-            band = shapely.intersection(band, region)
-            if not band.is_empty and shapely.get_dimensions(band) == 2:
-                bands.append(band)
-    return bands
+def _pieces(screener: Screener, region: Region, crs) -> np.ndarray:
+    """The region cut by counties, units in force and every band (lon/lat polygons)."""
+    pieces = np.asarray(unit_pieces(screener.snapshot, counties_of(screener.snapshot, region)), dtype=object)
+    if len(pieces) == 0:
+        raise BadInput(f"no control unit in force in {region.name} ({region.code})", field="region", value=region.code)
+    bands = Bands(screener, region.geometry, crs)
+    for key in band_keys(screener):
+        band = bands.geometry(key)
+        if band is not None:
+            pieces = split(pieces, band)
+    return pieces
 
 
-def _split(pieces: list[shapely.Geometry], band: shapely.Geometry) -> list[shapely.Geometry]:
-    out = []
-    for piece in pieces:
-        if not piece.intersects(band):
-            out.append(piece)
+def _group_keys(screener: Screener, points: np.ndarray) -> list[tuple]:
+    """For each piece, what the rules read of its point — the class, elements and (where a rule
+    names it) code of each unit it lies in, the regions a rule is bound to or names, and the
+    outcome of each band — so that pieces alike share one screening. A piece whose point is near
+    a band's threshold, or outside the territory, gets a key of its own."""
+    rulebook = screener.rulebook
+    named_units = {code for rule in rulebook.rules for place in rule.where for code in place.units}
+    named_regions = {f.jurisdiction for f in rulebook.files} | {c for r in rulebook.rules for p in r.where for c in p.regions}
+    outcomes, ambiguous = band_outcomes(screener, band_keys(screener), points)
+    keys: list[tuple] = []
+    for k, place in enumerate(point_overlays(screener.snapshot, points)):
+        if place is None or ambiguous[k]:
+            keys.append(("alone", k))
             continue
-        out.extend(p for p in (shapely.intersection(piece, band), shapely.difference(piece, band)) if not p.is_empty)
-    return out
-
-
-def _polygonal(geometry: shapely.Geometry) -> list[shapely.Geometry]:
-    return [p for p in shapely.get_parts(geometry) if p.geom_type == "Polygon" and not p.is_empty]
+        units = tuple(sorted(
+            (int(o.unit.unit_class), tuple(o.unit.elements), o.unit.code if o.unit.code in named_units else "") for o in place.units
+        ))
+        regions = tuple(r.code for r in place.regions if r.code in named_regions)
+        keys.append((units, regions, outcomes[k].tobytes()))
+    return keys
 
 
 def site(screener: Screener, region: Region, industry: str, nature: str = "new", attributes: dict | None = None) -> SitingResult:
-    """Split ``region`` by the verdict a project of this kind would get at each place."""
+    """Split ``region`` by the verdict a project of this kind would get at each place.
+
+    Each piece is judged at one interior point, as screening that point would judge it; pieces
+    whose points the rules cannot tell apart share one screening (``siting_places``).
+    """
     template = make_project(region.geometry.representative_point(), industry=industry, nature=nature, attributes=attributes)
-    pieces = []
-    for unit in screener.snapshot.units_intersecting(region.geometry):
-        pieces.extend(_polygonal(shapely.intersection(unit.geometry, region.geometry)))
-    if not pieces:
-        raise BadInput(f"no control unit in force in {region.name} ({region.code})", field="region", value=region.code)
-    for band in _band_geometries(screener, region.geometry):
-        pieces = _split(pieces, band)
     crs = metric_crs_for(region.geometry)
-    polygons = [p for piece in pieces for p in _polygonal(piece)]
-    areas = shapely.area(to_metric(np.asarray(polygons, dtype=object), crs))
+    polygons = _pieces(screener, region, crs)
+    polygons = polygons[shapely.area(to_metric(polygons, crs)) >= SLIVER_M2]
+    points = shapely.point_on_surface(polygons)
     by_reason: dict[tuple[str, tuple[str, ...]], list[shapely.Geometry]] = {}
     everywhere: dict[str, dict] = {}
-    for polygon, area in zip(polygons, areas, strict=True):
-        if area < SLIVER_M2:
-            continue
-        point = shapely.point_on_surface(polygon)
-        project = ProjectInput(
-            project=make_project(point, industry=template.industry, nature=nature, attributes=attributes),
-            feature={},
-            source_crs="EPSG:4490",
-        )
-        findings = screener.screen(project, questions=False).evaluation.findings
-        placed = [f for f in findings if not _place_independent(f.rule, f.rule_file.jurisdiction, region.code)]
-        everywhere.update({f.rule.id: f.to_dict() for f in findings if f not in placed})
-        verdict = combine_verdict(placed)
-        deciding = tuple(sorted(f.rule.id for f in placed if f.worst_open is verdict))
-        by_reason.setdefault((verdict.value, deciding), []).append(polygon)
+    decided: dict[tuple, tuple[str, tuple[str, ...]]] = {}
+    for polygon, point, key in zip(polygons, points, _group_keys(screener, points), strict=True):
+        if key not in decided:
+            decided[key] = _judge(screener, region, point, template.industry, nature, attributes, everywhere)
+        by_reason.setdefault(decided[key], []).append(polygon)
     merged = []
     for (verdict, rules), geometries in sorted(by_reason.items(), key=lambda item: (VERDICTS.index(item[0][0]), item[0][1])):
         geometry = shapely.union_all(geometries)
         merged.append(SitingArea(verdict, geometry, float(shapely.area(to_metric(geometry, crs))), list(rules)))
     return SitingResult(region=region, areas=merged, screener=screener, everywhere=list(everywhere.values()))
+
+
+def _judge(
+    screener: Screener, region: Region, point: shapely.Geometry, industry: str | None, nature: str, attributes: dict | None,
+    everywhere: dict[str, dict],
+) -> tuple[str, tuple[str, ...]]:
+    """The verdict at ``point`` from the rules that depend on the place, and those rules; the
+    findings of rules that hold all over the region go to ``everywhere``."""
+    project = ProjectInput(
+        project=make_project(point, industry=industry, nature=nature, attributes=attributes), feature={}, source_crs="EPSG:4490"
+    )
+    findings = screener.screen(project, questions=False).evaluation.findings
+    placed = [f for f in findings if not _place_independent(f.rule, f.rule_file.jurisdiction, region.code)]
+    everywhere.update({f.rule.id: f.to_dict() for f in findings if f not in placed})
+    verdict = combine_verdict(placed)
+    return verdict.value, tuple(sorted(f.rule.id for f in placed if f.worst_open is verdict))
 
 
 def _place_independent(rule: Rule, jurisdiction: str, region_code: str) -> bool:
