@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from sqlalchemy import Engine
@@ -19,10 +20,25 @@ from ecozone.screening.service import ScreeningService
 from ecozone.settings import Settings, get_settings
 from ecozone.store.engine import make_engine
 from ecozone.web.site import mount_web
-from ecozone.zoning.inforce import SnapshotCache
 from ecozone.zoning.industry_suggest import warm_up as warm_up_industry_suggest
+from ecozone.zoning.inforce import SnapshotCache
+from ecozone.zoning.unit_tiles import UnitTileCache
 
 log = get_logger("api")
+
+
+def _warm_unit_tiles(app: FastAPI) -> None:
+    """Load the zoning in force and cut the map's first tiles, so the first visitor does not wait."""
+    try:
+        app.state.unit_tiles.warm_in_background(app.state.snapshots.get())
+    except Exception:
+        log.exception("unit tiles warm-up could not start")
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI):
+    threading.Thread(target=_warm_unit_tiles, args=(app,), name="unit-tiles-warm-up-start", daemon=True).start()
+    yield
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None, edge: EdgeSettings | None = None) -> FastAPI:
@@ -37,10 +53,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, e
         description="生态环境分区管控 platform: zoning lookup, compliance screening, plan tracking.",
         docs_url=None,  # served offline by install_docs
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.snapshots = SnapshotCache(engine, clock.today)
+    app.state.unit_tiles = UnitTileCache()
     # Declared offsets are checked against the ledgers on every screening (the one post-step).
     app.state.screening = ScreeningService(engine, app.state.snapshots, clock.utc_now, post_steps=[OffsetCheck(engine)])
     mount_api(app)

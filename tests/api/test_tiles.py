@@ -40,11 +40,22 @@ def test_a_tile_carries_the_units_in_force_there_with_code_name_and_class(client
     assert _codes(_tile(client, 80.0, 30.0, 9)) == set()
 
 
+ALL_UNITS = {"ZH14010510001", "ZH14010520001", "ZH14010630001", "ZH14070230001"}
+
+
 def test_a_tile_over_the_whole_territory_holds_every_unit(client):
-    # Zoom 3: one tile spans 90–135°E; every unit is larger than a quarter pixel (~5 km) there.
-    assert _codes(_tile(client, 112.5, 37.5, 3)) == {
-        "ZH14010510001", "ZH14010520001", "ZH14010630001", "ZH14070230001"
-    }
+    # Zoom 6: one tile spans 5.6° and holds the whole territory; each unit is still tens of
+    # pixels wide, so the tile carries them one by one (code and class only at this zoom).
+    layer = decode(_tile(client, 112.5, 37.5, 6).content)["units"]
+    assert {f["properties"]["code"] for f in layer["features"]} == ALL_UNITS
+    assert all(set(f["properties"]) == {"code", "class"} for f in layer["features"])
+
+
+def test_where_units_are_a_few_pixels_a_tile_carries_each_class_as_one_feature(client):
+    # Zoom 3: a pixel is ~20 km, the units a few pixels each: layer unit_classes, one feature per class.
+    tiles = decode(_tile(client, 112.5, 37.5, 3).content)
+    assert "units" not in tiles
+    assert sorted(f["properties"]["class"] for f in tiles["unit_classes"]["features"]) == [1, 2, 3]
 
 
 def test_tiles_answer_as_of_a_date_before_any_release_with_no_units(client):

@@ -102,3 +102,58 @@ def test_low_zooms_carry_fewer_vertices_than_high_ones():
         return int(shapely.get_num_coordinates(geoms).sum())
 
     assert vertices(5) < vertices(9)
+
+
+def _units_source(**grouping):
+    """Nine 0.1° squares in three classes around Taiyuan (~10 km each)."""
+    squares = [shapely.box(112.0 + 0.1 * i, 37.0 + 0.1 * j, 112.1 + 0.1 * i, 37.1 + 0.1 * j) for i in range(3) for j in range(3)]
+    properties = [{"code": f"U{k}", "name": f"单元{k}", "class": k % 3 + 1, "county_code": "140105"} for k in range(9)]
+    return TileSource("units", squares, properties, low_zoom_keys=("code", "class"), **grouping)
+
+
+def test_low_zoom_tiles_carry_only_the_low_zoom_properties():
+    source = _units_source()
+    low = decode(source.encode(tile_for_lonlat(112.15, 37.15, 8)))["units"]["features"]
+    assert {tuple(sorted(f["properties"])) for f in low} == {("class", "code")}
+    high = decode(source.encode(tile_for_lonlat(112.15, 37.15, 9)))["units"]["features"]
+    assert {tuple(sorted(f["properties"])) for f in high} == {("class", "code", "county_code", "name")}
+    assert {f["properties"]["name"] for f in high} >= {"单元0"}
+
+
+def _polygons(features) -> list[shapely.Geometry]:
+    shapes = [shapely.geometry.shape(f["geometry"]) for f in features]
+    return sorted((p.normalize() for s in shapes for p in shapely.get_parts(s)), key=lambda p: p.wkb)
+
+
+def test_where_geometries_are_a_few_pixels_each_group_comes_as_one_feature_of_the_same_polygons():
+    grouped = _units_source(group_by="class", group_layer="unit_classes")
+    plain = _units_source()
+    # A 10-km square is ~4 × 5 px at zoom 5 (grouped), ~17 × 21 px at zoom 7 (one feature each).
+    assert grouped.grouped_at(5) and not grouped.grouped_at(7)
+    tile = tile_for_lonlat(112.15, 37.15, 5)
+    layers = decode(grouped.encode(tile))
+    assert set(layers) == {"unit_classes"}
+    features = layers["unit_classes"]["features"]
+    assert sorted(f["properties"]["class"] for f in features) == [1, 2, 3]
+    # The same polygons as the feature-per-unit tile, only gathered by class.
+    one_by_one = decode(plain.encode(tile))["units"]["features"]
+    assert len(_polygons(features)) == 9
+    assert all(a.equals_exact(b, 0) for a, b in zip(_polygons(features), _polygons(one_by_one), strict=True))
+    by_class = {f["properties"]["class"]: f for f in features}
+    assert len(_polygons([by_class[1]])) == 3
+    close = decode(grouped.encode(tile_for_lonlat(112.15, 37.15, 7)))
+    assert set(close) == {"units"} and len(close["units"]["features"]) == 9
+
+
+def test_the_tiles_covering_a_box_are_exactly_those_it_touches():
+    from ecozone.geo.vector_tiles import tiles_covering, to_mercator
+
+    box = to_mercator([shapely.box(110.2, 34.6, 114.6, 40.7)])[0]
+    for z in (0, 4, 7):
+        covering = tiles_covering(shapely.bounds(box).tolist(), z)
+        touched = {
+            TileAddress(z, x, y) for x in range(1 << z) for y in range(1 << z)
+            if shapely.box(*TileAddress(z, x, y).mercator_bounds()).intersects(box)
+        }
+        assert set(covering) == touched
+    assert len(tiles_covering(shapely.bounds(box).tolist(), 7)) == 2 * 3

@@ -6,6 +6,12 @@ STRtree, clips them to the tile plus a small buffer, moves them to tile coordina
 them (``ecozone.geo.mvt_encoding``). Geometries are simplified to about a quarter of a screen
 pixel at the tile's zoom and what is smaller than that is left out; at low zooms, where one tile
 holds thousands of units, the simplification is computed once per zoom and kept.
+
+At the zooms where the typical geometry is only a few pixels (national zoning seen whole), a
+source built with ``group_by`` sends, in a second layer, multipolygons of up to ``GROUP_CHUNK``
+geometries sharing a value of that property (the polygons as they are, side by side, not
+dissolved) instead of one feature per geometry: the map looks the same, but the browser builds
+a few dozen features per tile, not thousands.
 """
 
 from __future__ import annotations
@@ -28,6 +34,11 @@ BUFFER = 64  # tile units drawn beyond the edge, so strokes do not stop at tile 
 MAX_ZOOM = 22
 # Up to this zoom a tile holds many units: their generalisation is computed once per zoom.
 GENERALISE_ONCE_UP_TO_ZOOM = 8
+# Below this median size on screen (square pixels) geometries are sent grouped (``group_by``):
+# a unit of 8 × 8 px or less cannot be told apart or pointed at on a map anyway.
+GROUP_BELOW_PIXELS = 64.0
+# Polygons per feature of the grouped layer (see ``_encode_grouped``).
+GROUP_CHUNK = 64
 _POLYGONAL = (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON)
 # Half the equator in Web Mercator metres.
 _ORIGIN = 20037508.342789244
@@ -69,6 +80,21 @@ def tile_for_lonlat(lon: float, lat: float, z: int) -> TileAddress:
     return TileAddress(z, min(max(x, 0), n - 1), min(max(y, 0), n - 1))
 
 
+def tiles_covering(bounds: tuple[float, float, float, float], z: int) -> list[TileAddress]:
+    """The tiles of zoom ``z`` over a Web Mercator box (minx, miny, maxx, maxy), row by row."""
+    size = 1 << z
+    span = 2 * _ORIGIN / size
+
+    def column(x: float) -> int:
+        return min(max(int((x + _ORIGIN) // span), 0), size - 1)
+
+    def row(y: float) -> int:
+        return min(max(int((_ORIGIN - y) // span), 0), size - 1)
+
+    minx, miny, maxx, maxy = bounds
+    return [TileAddress(z, x, y) for y in range(row(maxy), row(miny) + 1) for x in range(column(minx), column(maxx) + 1)]
+
+
 def to_mercator(geometries: Sequence[shapely.Geometry]) -> np.ndarray:
     """Project lon/lat geometries to Web Mercator (latitudes clamped to the projection's range)."""
 
@@ -94,14 +120,28 @@ class TileSource:
         geometries: Sequence[shapely.Geometry],
         properties: Sequence[Mapping[str, object]],
         ids: Sequence[int] | None = None,
+        low_zoom_keys: Sequence[str] | None = None,
+        group_by: str | None = None,
+        group_layer: str | None = None,
     ) -> None:
         if len(geometries) != len(properties):
             raise ValueError("one properties mapping per geometry is required")
         self.layer = layer
         self._properties = list(properties)
+        # Low-zoom tiles hold thousands of features: only these properties go into them (the
+        # browser decodes every string of a tile; a name per unit doubles a national tile).
+        self._low_zoom_properties = (
+            self._properties if low_zoom_keys is None
+            else [{k: p[k] for k in low_zoom_keys if k in p} for p in self._properties]
+        )
         self._ids = list(ids) if ids is not None else list(range(1, len(self._properties) + 1))
         self._full = to_mercator(geometries)
         self._tree = shapely.STRtree(self._full)
+        if (group_by is None) != (group_layer is None):
+            raise ValueError("group_by and group_layer go together")
+        self.group_by, self.group_layer = group_by, group_layer
+        areas = shapely.area(self._full)
+        self._median_area = float(np.median(areas)) if len(areas) else 0.0
         self._by_zoom: dict[int, np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -147,15 +187,46 @@ class TileSource:
         keep = ~shapely.is_empty(in_tile) & np.isin(shapely.get_type_id(in_tile), _POLYGONAL)
         return positions[keep], in_tile[keep]
 
+    def bounds(self) -> tuple[float, float, float, float] | None:
+        """(minx, miny, maxx, maxy) of every geometry in Web Mercator metres; None when empty."""
+        if not len(self._full):
+            return None
+        return tuple(float(v) for v in shapely.total_bounds(self._full))
+
+    def grouped_at(self, z: int) -> bool:
+        """Whether tiles of zoom ``z`` carry the grouped layer (the typical geometry is tiny there)."""
+        if self.group_by is None or not self._median_area:
+            return False
+        return self._median_area < GROUP_BELOW_PIXELS * pixel_tolerance(z, 1.0) ** 2
+
     def encode(self, tile: TileAddress) -> bytes:
         """The tile as MVT bytes (an empty layer where nothing touches it)."""
         positions, geometries = self.features_in(tile)
+        if self.grouped_at(tile.z):
+            return self._encode_grouped(positions, geometries)
+        properties = self._low_zoom_properties if tile.z <= GENERALISE_ONCE_UP_TO_ZOOM else self._properties
         return encode_polygon_layer(
             self.layer,
             geometries,
-            [self._properties[int(i)] for i in positions],
+            [properties[int(i)] for i in positions],
             [self._ids[int(i)] for i in positions],
             EXTENT,
+        )
+
+    def _encode_grouped(self, positions: np.ndarray, geometries: np.ndarray) -> bytes:
+        """Multipolygons of up to ``GROUP_CHUNK`` polygons per value of ``group_by`` (side by side, not merged)."""
+        values = [self._properties[int(i)].get(self.group_by) for i in positions]
+        groups, merged = [], []
+        for value in sorted({v for v in values if v is not None}):
+            members = geometries[np.fromiter((v == value for v in values), dtype=bool, count=len(values))]
+            # In chunks: a browser builds one canvas path per feature, and a path of thousands of
+            # rings costs more than many of a few dozen. Neighbours by position are neighbours on
+            # the map (units are ordered by code, which starts with the county).
+            for start in range(0, len(members), GROUP_CHUNK):
+                groups.append({self.group_by: value})
+                merged.append(shapely.multipolygons(shapely.get_parts(members[start:start + GROUP_CHUNK])))
+        return encode_polygon_layer(
+            self.group_layer, np.asarray(merged, dtype=object), groups, list(range(1, len(groups) + 1)), EXTENT
         )
 
 

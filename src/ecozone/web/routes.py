@@ -18,6 +18,8 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 def map_page(request: Request, as_of: dt.date | None = None) -> HTMLResponse:
     t, _ = translator_for(request)
     snapshot = request.app.state.snapshots.get(as_of)
+    # The page asks for the overview tiles next: cut them now if this zoning is new to the server.
+    request.app.state.unit_tiles.warm_in_background(snapshot)
     context = pages.map_context(
         snapshot,
         t,

@@ -4,6 +4,11 @@ A tile's content depends only on the releases it is cut from, so tiles are cache
 release ids: a publish changes the ids of the snapshot and with them every cache key. The tile
 source (units projected to Web Mercator, their index and per-zoom generalisations) is built once
 per release set and kept while that set is among the most recently asked.
+
+The first map view asks for the tiles of the lowest zooms, which are the dearest to cut (every
+unit of the territory, generalised for that zoom). ``warm`` cuts them ahead of the first visitor:
+the server does it in the background when it starts and when a new set of releases comes into
+force, so the first paint does not wait for them.
 """
 
 from __future__ import annotations
@@ -12,10 +17,22 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from ecozone.geo.vector_tiles import TileAddress, TileSource
+from ecozone.geo.vector_tiles import TileAddress, TileSource, tiles_covering
+from ecozone.logging import get_logger
 from ecozone.zoning.inforce import ZoningSnapshot
 
 LAYER = "units"
+# At the zooms where a typical unit is a few pixels, the units of each class come as one
+# multipolygon in this layer (property ``class``) instead of one feature each in ``units``.
+CLASS_LAYER = "unit_classes"
+# What the map needs at low zooms (colour by class, highlight by code); name and county from
+# zoom 9 (``GENERALISE_ONCE_UP_TO_ZOOM`` + 1), where a tile holds few units.
+LOW_ZOOM_KEYS = ("code", "class")
+# Warmed: every zoom at which the units' extent spans at most this many tiles (the whole
+# territory on a screen, and one zoom in).
+WARM_TILES_PER_ZOOM = 64
+
+log = get_logger("zoning.tiles")
 
 
 def unit_tile_source(snapshot: ZoningSnapshot) -> TileSource:
@@ -24,7 +41,28 @@ def unit_tile_source(snapshot: ZoningSnapshot) -> TileSource:
         {"code": u.code, "name": u.name, "class": int(u.unit_class), "county_code": u.county_code}
         for u in snapshot.units
     ]
-    return TileSource(LAYER, [u.geometry for u in snapshot.units], properties)
+    return TileSource(
+        LAYER,
+        [u.geometry for u in snapshot.units],
+        properties,
+        low_zoom_keys=LOW_ZOOM_KEYS,
+        group_by="class",
+        group_layer=CLASS_LAYER,
+    )
+
+
+def overview_tiles(source: TileSource, max_per_zoom: int = WARM_TILES_PER_ZOOM) -> list[TileAddress]:
+    """The tiles over the source's extent at every zoom where they are at most ``max_per_zoom``."""
+    bounds = source.bounds()
+    tiles: list[TileAddress] = []
+    if bounds is None:
+        return tiles
+    for z in range(23):
+        covering = tiles_covering(bounds, z)
+        if len(covering) > max_per_zoom:
+            break
+        tiles += covering
+    return tiles
 
 
 @dataclass(frozen=True)
@@ -43,6 +81,8 @@ class UnitTileCache:
         self._max_sources = max_sources
         self._sources: OrderedDict[tuple[int, ...], TileSource] = OrderedDict()
         self._tiles: OrderedDict[tuple, bytes] = OrderedDict()
+        self._building: dict[tuple[int, ...], threading.Lock] = {}
+        self._warming: set[tuple[int, ...]] = set()
         self._lock = threading.Lock()
 
     def _source(self, snapshot: ZoningSnapshot) -> TileSource:
@@ -52,12 +92,19 @@ class UnitTileCache:
             if source is not None:
                 self._sources.move_to_end(key)
                 return source
-        # Built outside the lock: a second request for the same set at worst builds it twice.
-        source = unit_tile_source(snapshot)
-        with self._lock:
-            self._sources[key] = source
-            while len(self._sources) > self._max_sources:
-                self._sources.popitem(last=False)
+            building = self._building.setdefault(key, threading.Lock())
+        # One build per release set: requests arriving meanwhile wait for it instead of
+        # building it again (tens of thousands of units take seconds of the same cores).
+        with building:
+            with self._lock:
+                source = self._sources.get(key)
+            if source is None:
+                source = unit_tile_source(snapshot)
+                with self._lock:
+                    self._sources[key] = source
+                    while len(self._sources) > self._max_sources:
+                        self._sources.popitem(last=False)
+                    self._building.pop(key, None)
         return source
 
     def tile(self, snapshot: ZoningSnapshot, tile: TileAddress) -> CachedTile:
@@ -75,3 +122,36 @@ class UnitTileCache:
             while len(self._tiles) > self._max_tiles:
                 self._tiles.popitem(last=False)
         return CachedTile(data, etag)
+
+    def holds(self, snapshot: ZoningSnapshot, tile: TileAddress) -> bool:
+        """Whether the tile is cut and kept (it will be answered without cutting)."""
+        with self._lock:
+            return (snapshot.release_ids, tile.z, tile.x, tile.y) in self._tiles
+
+    def warm(self, snapshot: ZoningSnapshot) -> int:
+        """Cut the overview tiles of ``snapshot`` (lowest zoom first) into the cache; their count."""
+        tiles = overview_tiles(self._source(snapshot))
+        for tile in tiles:
+            self.tile(snapshot, tile)
+        return len(tiles)
+
+    def warm_in_background(self, snapshot: ZoningSnapshot) -> threading.Thread | None:
+        """Start ``warm`` in a daemon thread, once per release set; the thread, or None if already done."""
+        key = snapshot.release_ids
+        with self._lock:
+            if key in self._warming:
+                return None
+            self._warming.add(key)
+        thread = threading.Thread(target=self._warm_logged, args=(snapshot,), name="unit-tiles-warm-up", daemon=True)
+        thread.start()
+        return thread
+
+    def _warm_logged(self, snapshot: ZoningSnapshot) -> None:
+        try:
+            count = self.warm(snapshot)
+        except Exception:
+            log.exception("unit tiles warm-up failed", releases=list(snapshot.release_ids))
+            with self._lock:
+                self._warming.discard(snapshot.release_ids)
+            return
+        log.info("unit tiles warmed", releases=list(snapshot.release_ids), tiles=count)

@@ -20,15 +20,15 @@ MVT = "application/vnd.mapbox-vector-tile"
 
 
 def tile_cache(request: Request) -> UnitTileCache:
-    cache = getattr(request.app.state, "unit_tiles", None)
-    if cache is None:
-        cache = request.app.state.unit_tiles = UnitTileCache()
-    return cache
+    return request.app.state.unit_tiles
 
 
 @router.get(
     "/tiles/units/{z}/{x}/{y}.mvt",
-    summary="Units in force as a Mapbox vector tile (layer `units`: code, name, class, county_code)",
+    summary=(
+        "Units in force as a Mapbox vector tile (layer `units`: code and class, and from zoom 9 name and "
+        "county_code; where units are a few pixels, layer `unit_classes` instead: one multipolygon per class)"
+    ),
     response_class=Response,
     responses={200: {"content": {MVT: {}}}, 422: {"description": "tile address out of range"}},
 )
@@ -39,7 +39,10 @@ def unit_tile(
     y: int = Path(..., ge=0, le=(1 << MAX_ZOOM) - 1),
     snapshot: ZoningSnapshot = Depends(get_snapshot),
 ) -> Response:
-    tile = tile_cache(request).tile(snapshot, TileAddress(z, x, y))
+    cache = tile_cache(request)
+    # A publish brings a new set of releases into force: its overview tiles are cut ahead.
+    cache.warm_in_background(snapshot)
+    tile = cache.tile(snapshot, TileAddress(z, x, y))
     etag = f'"{tile.key}"'
     headers = {"ETag": etag, "Cache-Control": "public, max-age=300"}
     if request.headers.get("if-none-match") == etag:

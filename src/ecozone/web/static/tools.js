@@ -49,14 +49,14 @@
     map.fitBounds([[minLat, minLon], [maxLat, maxLon]]);
     // Below the overlay pane, so what the page draws stays on top whenever the context loads.
     map.createPane('context').style.zIndex = 350;
+    // unit_classes: where units are a few pixels, each class's units come as one feature.
+    const faint = (p) => Object.assign({ weight: 0.5, fill: true, fillOpacity: 0.18, opacity: 0.5 }, config.classStyles[p.class]);
     L.vectorGrid.protobuf(config.api.unitTiles, {
       pane: 'context',
       interactive: false,
       maxNativeZoom: 14,
       rendererFactory: L.canvas.tile,
-      vectorTileLayerStyles: {
-        units: (p) => Object.assign({ weight: 0.5, fill: true, fillOpacity: 0.18, opacity: 0.5 }, config.classStyles[p.class]),
-      },
+      vectorTileLayerStyles: { units: faint, unit_classes: faint },
     }).addTo(map);
     const counties = L.geoJSON(null, {
       pane: 'context',
