@@ -172,4 +172,26 @@ def test_the_map_draws_units_from_vector_tiles(page, live_server, artifacts):
              return false; })"""
     )
     assert painted
+    # The page marks its first paint (benchmarks/map_paint.py reads these): the first tile with
+    # units drawn, then every tile of the initial view.
+    first, drawn = page.evaluate(
+        "() => ['ecozone:units-first-tile', 'ecozone:units-drawn'].map((n) => performance.getEntriesByName(n, 'mark')[0].startTime)"
+    )
+    assert 0 < first <= drawn
     page.screenshot(path=str(artifacts / "map-tiles.png"))
+
+
+def test_zoomed_out_the_map_draws_each_class_from_the_grouped_tiles(page, live_server, artifacts):
+    open_map(page, live_server)
+    # Zoom 4: the units are a few pixels each; tiles carry one feature per class (unit_classes).
+    page.evaluate("() => new Promise((done) => { ecozone.unitsLayer.once('load', done); ecozone.map.setZoom(4); })")
+    layers = page.evaluate("() => Object.keys(ecozone.unitsLayer._dataLayerNames)")
+    assert "unit_classes" in layers
+    painted = page.evaluate(
+        """() => [...document.querySelectorAll('.leaflet-units-pane canvas')].some((c) => {
+             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+             for (let i = 3; i < d.length; i += 4) if (d[i] > 0) return true;
+             return false; })"""
+    )
+    assert painted
+    page.screenshot(path=str(artifacts / "map-zoom-4.png"))

@@ -64,20 +64,32 @@
   }
 
   // Units come as vector tiles cut per release on the server (light at any scale); the class
-  // colours are applied here, the highlight by unit code.
+  // colours are applied here, the highlight by unit code. Where units are a few pixels (a whole
+  // country in view) the tiles carry each class's units as one feature (layer unit_classes),
+  // drawn alike.
   const tileParams = config.asOf ? '?as_of=' + encodeURIComponent(config.asOf) : '';
+  const tileUnitStyle = (properties) => Object.assign({ weight: 1, fill: true, fillOpacity: 0.45 }, config.classStyles[properties.class]);
   const unitsLayer = L.vectorGrid.protobuf(config.api.unitTiles + tileParams, {
     pane: 'units',
     interactive: false,
     maxNativeZoom: 14,
     rendererFactory: L.canvas.tile,
     getFeatureId: (feature) => feature.properties.code,
-    vectorTileLayerStyles: {
-      units: (properties) => Object.assign({ weight: 1, fill: true, fillOpacity: 0.45 }, config.classStyles[properties.class]),
-    },
+    vectorTileLayerStyles: { units: tileUnitStyle, unit_classes: tileUnitStyle },
   }).addTo(map);
   overlays[t('layer.units')] = unitsLayer;
   let highlighted = [];
+
+  // First paint, as the page sees it (benchmarks/map_paint.py reads these marks): VectorGrid
+  // fires tileload one frame after a tile's canvas is drawn, load once every tile in view is.
+  function firstUnitTileDrawn(event) {
+    const tile = unitsLayer._vectorTiles && unitsLayer._vectorTiles[unitsLayer._tileCoordsToKey(event.coords)];
+    if (!tile || !Object.keys(tile._features).length) return;  // sea or desert: nothing drawn yet
+    performance.mark('ecozone:units-first-tile');
+    unitsLayer.off('tileload', firstUnitTileDrawn);
+  }
+  unitsLayer.on('tileload', firstUnitTileDrawn);
+  unitsLayer.once('load', () => performance.mark('ecozone:units-drawn'));
 
   const featureLayers = {};
   config.featureOrder.forEach((kind) => {
