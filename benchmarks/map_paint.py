@@ -18,13 +18,16 @@ the first visitor after the server started (its tiles possibly cut on demand; th
 low zooms in the background, see ``docs/scale.md``). The peer, in the same run and on the same
 server: a page on the same origin with the same Leaflet, view and canvas renderer that draws every
 unit from ``/api/v1/map/units`` (GeoJSON), timed from navigation start until the units are on the
-canvas (one animation frame after ``addTo``).
+canvas (one animation frame after ``addTo``). The notes also carry the floor of this machine at
+that moment: an empty Leaflet map from the same server, navigation start to its first frame, and
+the load average (the machine is shared; other work slows the browser and the server alike).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import statistics
 import tempfile
@@ -118,6 +121,27 @@ def _map_config(browser, base: str) -> dict:
         context.close()
 
 
+# The floor: the same Leaflet on the same origin, no layer at all (what loading a map page costs here).
+BARE_PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<link rel="stylesheet" href="/vendor/leaflet/leaflet.css"></head><body><div id="map" style="height:600px"></div>
+<script src="/vendor/leaflet/leaflet.js"></script>
+<script>L.map('map').setView([35, 105], 4); requestAnimationFrame(() => performance.mark('ecozone:bare-map'));</script>
+</body></html>"""
+
+
+def visit_bare_leaflet(browser, base: str) -> float:
+    """Seconds from navigation start until an empty Leaflet map has had its first frame."""
+    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+    try:
+        context.route(base + "/bench/bare-map", lambda route: route.fulfill(status=200, content_type="text/html", body=BARE_PAGE))
+        page = context.new_page()
+        page.goto(base + "/bench/bare-map", wait_until="commit", timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_function("() => performance.getEntriesByName('ecozone:bare-map', 'mark').length > 0", timeout=PAGE_TIMEOUT_MS)
+        return _mark(page, "ecozone:bare-map")
+    finally:
+        context.close()
+
+
 def visit_geojson_peer(browser, base: str, shape: dict) -> dict:
     """The peer page: every unit from /api/v1/map/units, same view and canvas renderer."""
     html = PEER_PAGE.replace("__CONFIG__", json.dumps(shape["config"])).replace("__PANEL__", str(shape["panel"]))
@@ -201,16 +225,19 @@ def measure(database_url: str, visits: int, peer_visits: int) -> dict:
     """Visits to the map (the first right after the server is ready), then the GeoJSON peer."""
     server = Server(database_url, SERVE, {"ECOZONE_LOG_LEVEL": "WARNING"})
     base = f"http://127.0.0.1:{server.port}"
+    load_before = os.getloadavg()[0]
     try:
         with _browser() as browser:
             runs = [visit_map(browser, base) for _ in range(visits)]
+            bare = [visit_bare_leaflet(browser, base) for _ in range(3)]
             peer = None
             if peer_visits:
                 shape = _map_config(browser, base)
                 peer = [visit_geojson_peer(browser, base, shape) for _ in range(peer_visits)]
     finally:
         server.stop()
-    return {"runs": runs, "peer": peer}
+    return {"runs": runs, "peer": peer, "bare_leaflet_s": statistics.median(bare),
+            "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)]}
 
 
 def _figure(name: str, measured: dict, data: dict) -> Figure:
@@ -224,6 +251,8 @@ def _figure(name: str, measured: dict, data: dict) -> Figure:
             "first_visit_s": runs[0]["drawn_s"],
             "first_tile_s_median": statistics.median(r["first_tile_s"] for r in runs),
             "runs": runs,
+            "bare_leaflet_map_s": measured["bare_leaflet_s"],
+            "load_average_1min_before_after": measured["load_average_1min"],
             "viewport": VIEWPORT,
             "browser": "Debian Chromium, headless, same machine as the server (2 shared cores)",
             "data": data,
