@@ -51,14 +51,14 @@ class GeometryIndex:
     def points_hits(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every (point, geometry) pair where the geometry covers the point, sorted by point then
         position (vectorized; the bulk form of ``query_point``)."""
-        point_idx, geom_idx = self._tree.query(points, predicate="intersects")
+        point_idx, geom_idx = self._covering(points)
         order = np.lexsort((geom_idx, point_idx))
         return point_idx[order], geom_idx[order]
 
     def locate_points(self, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
         """For each point, the position of the first geometry covering it, or -1 (vectorized)."""
         points = shapely.points(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
-        point_idx, geom_idx = self._tree.query(points, predicate="intersects")
+        point_idx, geom_idx = self._covering(points)
         result = np.full(len(points), -1, dtype=np.int64)
         # The tree returns hits in tree order: sort by (point, position) and keep each point's
         # first, so the lowest position wins where units touch on a boundary.
@@ -68,3 +68,11 @@ class GeometryIndex:
         first[1:] = point_idx[1:] != point_idx[:-1]
         result[point_idx[first]] = geom_idx[first]
         return result
+
+    def _covering(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(point, geometry) pairs where the geometry covers the point. The tree's predicate
+        would test each pair on the point (prepared inputs are the query's); testing on the
+        prepared indexed polygons instead is ~10-100x faster for large polygons."""
+        point_idx, geom_idx = self._tree.query(points)
+        hit = shapely.intersects(self._geoms[geom_idx], np.asarray(points, dtype=object)[point_idx])
+        return point_idx[hit], geom_idx[hit]

@@ -24,10 +24,10 @@ from ecozone.errors import BadInput
 from ecozone.geo.metric import metric_crs_for, to_metric
 from ecozone.geo.regions import Region
 from ecozone.screening.engine import Screener
-from ecozone.screening.overlay import point_overlays
+from ecozone.screening.overlay import Overlay
 from ecozone.screening.project_input import ProjectInput
 from ecozone.screening.siting_pieces import Bands, band_keys, counties_of, split, unit_pieces
-from ecozone.screening.siting_places import band_outcomes
+from ecozone.screening.siting_places import place_keys
 from ecozone.zoning.findings import VERDICT_NAMES_ZH, VERDICT_ORDER, combine_verdict, verdict_of_findings
 from ecozone.zoning.model import UnitClass
 from ecozone.zoning.project import make_project
@@ -109,28 +109,6 @@ def _pieces(screener: Screener, region: Region, crs) -> np.ndarray:
     return pieces
 
 
-def _group_keys(screener: Screener, points: np.ndarray) -> list[tuple]:
-    """For each piece, what the rules read of its point — the class, elements and (where a rule
-    names it) code of each unit it lies in, the regions a rule is bound to or names, and the
-    outcome of each band — so that pieces alike share one screening. A piece whose point is near
-    a band's threshold, or outside the territory, gets a key of its own."""
-    rulebook = screener.rulebook
-    named_units = {code for rule in rulebook.rules for place in rule.where for code in place.units}
-    named_regions = {f.jurisdiction for f in rulebook.files} | {c for r in rulebook.rules for p in r.where for c in p.regions}
-    outcomes, ambiguous = band_outcomes(screener, band_keys(screener), points)
-    keys: list[tuple] = []
-    for k, place in enumerate(point_overlays(screener.snapshot, points)):
-        if place is None or ambiguous[k]:
-            keys.append(("alone", k))
-            continue
-        units = tuple(sorted(
-            (int(o.unit.unit_class), tuple(o.unit.elements), o.unit.code if o.unit.code in named_units else "") for o in place.units
-        ))
-        regions = tuple(r.code for r in place.regions if r.code in named_regions)
-        keys.append((units, regions, outcomes[k].tobytes()))
-    return keys
-
-
 def site(screener: Screener, region: Region, industry: str, nature: str = "new", attributes: dict | None = None) -> SitingResult:
     """Split ``region`` by the verdict a project of this kind would get at each place.
 
@@ -145,9 +123,10 @@ def site(screener: Screener, region: Region, industry: str, nature: str = "new",
     by_reason: dict[tuple[str, tuple[str, ...]], list[shapely.Geometry]] = {}
     everywhere: dict[str, dict] = {}
     decided: dict[tuple, tuple[str, tuple[str, ...]]] = {}
-    for polygon, point, key in zip(polygons, points, _group_keys(screener, points), strict=True):
+    keys, located = place_keys(screener, template, points)
+    for polygon, point, key, place in zip(polygons, points, keys, located, strict=True):
         if key not in decided:
-            decided[key] = _judge(screener, region, point, template.industry, nature, attributes, everywhere)
+            decided[key] = _judge(screener, region, point, place, template.industry, nature, attributes, everywhere)
         by_reason.setdefault(decided[key], []).append(polygon)
     merged = []
     for (verdict, rules), geometries in sorted(by_reason.items(), key=lambda item: (VERDICTS.index(item[0][0]), item[0][1])):
@@ -157,15 +136,16 @@ def site(screener: Screener, region: Region, industry: str, nature: str = "new",
 
 
 def _judge(
-    screener: Screener, region: Region, point: shapely.Geometry, industry: str | None, nature: str, attributes: dict | None,
-    everywhere: dict[str, dict],
+    screener: Screener, region: Region, point: shapely.Geometry, located: Overlay | None, industry: str | None, nature: str,
+    attributes: dict | None, everywhere: dict[str, dict],
 ) -> tuple[str, tuple[str, ...]]:
-    """The verdict at ``point`` from the rules that depend on the place, and those rules; the
-    findings of rules that hold all over the region go to ``everywhere``."""
+    """The verdict at ``point`` (placed by ``located`` when given) from the rules that depend on
+    the place, and those rules; the findings of rules that hold all over the region go to
+    ``everywhere``."""
     project = ProjectInput(
         project=make_project(point, industry=industry, nature=nature, attributes=attributes), feature={}, source_crs="EPSG:4490"
     )
-    findings = screener.screen(project, questions=False).evaluation.findings
+    findings = screener.screen(project, located, questions=False).evaluation.findings
     placed = [f for f in findings if not _place_independent(f.rule, f.rule_file.jurisdiction, region.code)]
     everywhere.update({f.rule.id: f.to_dict() for f in findings if f not in placed})
     verdict = combine_verdict(placed)

@@ -10,6 +10,7 @@ band covers are kept whole, and only the pieces it crosses are cut (``shapely.in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +21,7 @@ from ecozone.geo.metric import from_metric, to_metric
 from ecozone.geo.regions import Region, RegionLevel
 from ecozone.screening.engine import Screener
 from ecozone.zoning.inforce import ZoningSnapshot
-from ecozone.zoning.rules import region_prefix
+from ecozone.zoning.rules import Rule, region_prefix
 
 # Buffers approximate arcs by four segments per quarter circle (inside the true band by at most
 # 2 % of its width at a bend); the verdict of each piece comes from screening a point, not from
@@ -29,6 +30,11 @@ QUAD_SEGS = 4
 # Features farther than this (degrees, ~10 km) outside the region cannot reach into it with the
 # bands rules draw (≤ a few km).
 NEARBY_DEG = 0.1
+# A band is clipped to each piece's box widened by this (degrees) before cutting the piece.
+CLIP_PAD_DEG = 1e-3
+# Bands are first clipped to tiles of this size (degrees), widened by TILE_PAD_DEG on each side.
+TILE_DEG = 0.25
+TILE_PAD_DEG = 0.05
 
 
 @dataclass(frozen=True)
@@ -39,11 +45,11 @@ class BandKey:
     distance_m: float
 
 
-def band_keys(screener: Screener) -> list[BandKey]:
-    """Every distinct (features, distance) a rule's place uses, in rulebook order."""
+def band_keys(screener: Screener, rules: Sequence[Rule] | None = None) -> list[BandKey]:
+    """Every distinct (features, distance) a place of the rules (default: all) uses, in order."""
     catalog = screener.catalog
     keys: dict[BandKey, None] = {}
-    for rule in screener.rulebook.rules:
+    for rule in screener.rulebook.rules if rules is None else rules:
         for place in rule.where:
             if place.features is None:
                 continue
@@ -63,7 +69,7 @@ def counties_of(snapshot: ZoningSnapshot, region: Region) -> list[shapely.Geomet
     if not members:
         return [region.geometry]
     rest = shapely.difference(region.geometry, shapely.union_all(members))
-    return members + polygons_of(rest)
+    return members + polygons_of(rest).tolist()
 
 
 def unit_pieces(snapshot: ZoningSnapshot, cells: list[shapely.Geometry]) -> list[shapely.Geometry]:
@@ -78,8 +84,7 @@ def unit_pieces(snapshot: ZoningSnapshot, cells: list[shapely.Geometry]) -> list
         geoms = units[hits]
         inside = shapely.covers(cell, geoms)
         out.extend(geoms[inside].tolist())
-        for cut in shapely.intersection(geoms[~inside], cell):
-            out.extend(polygons_of(cut))
+        out.extend(polygons_of(shapely.intersection(geoms[~inside], cell)).tolist())
     return out
 
 
@@ -132,8 +137,7 @@ def split(pieces: np.ndarray, band: shapely.Geometry) -> np.ndarray:
     """Cut the pieces along the band: those it covers or misses stay whole, the rest become the
     part inside and the part outside."""
     shapely.prepare(band)
-    tree = shapely.STRtree(pieces)
-    touched = tree.query(band, predicate="intersects")
+    touched = shapely.STRtree(pieces).query(band, predicate="intersects")
     if len(touched) == 0:
         return pieces
     crossed = touched[~shapely.covers(band, pieces[touched])]
@@ -141,11 +145,42 @@ def split(pieces: np.ndarray, band: shapely.Geometry) -> np.ndarray:
         return pieces
     keep = np.ones(len(pieces), dtype=bool)
     keep[crossed] = False
-    inside = shapely.intersection(pieces[crossed], band)
-    outside = shapely.difference(pieces[crossed], band)
-    cut = [p for g in np.concatenate([inside, outside]) for p in polygons_of(g)]
-    return np.concatenate([pieces[keep], np.asarray(cut, dtype=object)])
+    cut = pieces[crossed]
+    local = _around(band, cut)
+    try:
+        parts = np.concatenate([shapely.intersection(cut, local), shapely.difference(cut, local)])
+    except shapely.errors.GEOSException:
+        # A clipped band may be degenerate where its outline runs along the clipping box.
+        parts = np.concatenate([shapely.intersection(cut, band), shapely.difference(cut, band)])
+    return np.concatenate([pieces[keep], polygons_of(parts)])
 
 
-def polygons_of(geometry: shapely.Geometry) -> list[shapely.Geometry]:
-    return [p for p in shapely.get_parts(geometry) if p.geom_type == "Polygon" and not p.is_empty]
+def _around(band: shapely.Geometry, pieces: np.ndarray) -> np.ndarray:
+    """The band clipped to a box a little wider than each piece: the same inside the piece, and
+    far fewer vertices for the overlay to scan than a band that runs across the province.
+
+    Clipping scans the whole band, so the band is first clipped once per tile of a coarse grid
+    and each piece's box is clipped from the tile that holds it (or from the band when its box
+    sticks out of the tile's)."""
+    bounds = shapely.bounds(pieces)
+    boxes = bounds + np.array([-CLIP_PAD_DEG, -CLIP_PAD_DEG, CLIP_PAD_DEG, CLIP_PAD_DEG])
+    tile = np.floor((boxes[:, :2] + boxes[:, 2:]) / 2 / TILE_DEG).astype(np.int64)
+    tile_boxes = np.hstack([tile * TILE_DEG - TILE_PAD_DEG, (tile + 1) * TILE_DEG + TILE_PAD_DEG])
+    fits = (boxes[:, :2] >= tile_boxes[:, :2]).all(axis=1) & (boxes[:, 2:] <= tile_boxes[:, 2:]).all(axis=1)
+    tiles: dict[tuple[int, int], shapely.Geometry] = {}
+    out = []
+    for box, cell, cell_box, inside in zip(boxes, tile.tolist(), tile_boxes, fits, strict=True):
+        source = band
+        if inside:
+            key = (cell[0], cell[1])
+            if key not in tiles:
+                tiles[key] = shapely.clip_by_rect(band, *cell_box)
+            source = tiles[key]
+        out.append(shapely.clip_by_rect(source, *box))
+    return np.asarray(out, dtype=object)
+
+
+def polygons_of(geometries: shapely.Geometry | np.ndarray) -> np.ndarray:
+    """The non-empty polygons of one geometry or an array of them."""
+    parts = shapely.get_parts(geometries)
+    return parts[(shapely.get_type_id(parts) == shapely.GeometryType.POLYGON) & ~shapely.is_empty(parts)]
