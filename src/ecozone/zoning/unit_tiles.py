@@ -31,6 +31,9 @@ LOW_ZOOM_KEYS = ("code", "class")
 # Warmed: every zoom at which the units' extent spans at most this many tiles (the whole
 # territory on a screen, and one zoom in).
 WARM_TILES_PER_ZOOM = 64
+# The zoom that first shows the whole territory on a desktop screen (~5 × 3 tiles of 256 px)
+# is the deepest at which its extent spans at most this many tiles: warmed first.
+FIRST_VIEW_TILES = 16
 
 log = get_logger("zoning.tiles")
 
@@ -52,17 +55,20 @@ def unit_tile_source(snapshot: ZoningSnapshot) -> TileSource:
 
 
 def overview_tiles(source: TileSource, max_per_zoom: int = WARM_TILES_PER_ZOOM) -> list[TileAddress]:
-    """The tiles over the source's extent at every zoom where they are at most ``max_per_zoom``."""
+    """The tiles over the source's extent at every zoom where they are at most ``max_per_zoom``,
+    those of the first view's zoom first, then the zooms nearest to it (what a visitor asks next)."""
     bounds = source.bounds()
-    tiles: list[TileAddress] = []
     if bounds is None:
-        return tiles
+        return []
+    by_zoom: dict[int, list[TileAddress]] = {}
     for z in range(23):
         covering = tiles_covering(bounds, z)
         if len(covering) > max_per_zoom:
             break
-        tiles += covering
-    return tiles
+        by_zoom[z] = covering
+    first_view = max(z for z, tiles in by_zoom.items() if len(tiles) <= FIRST_VIEW_TILES)
+    order = sorted(by_zoom, key=lambda z: (abs(z - first_view), z))
+    return [tile for z in order for tile in by_zoom[z]]
 
 
 @dataclass(frozen=True)
