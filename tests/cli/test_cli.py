@@ -90,3 +90,31 @@ def test_export_reports_what_it_wrote_as_json(db_env, tmp_path):
     result = run_ecozone(["export", str(out), "--format", "json"], **db_env)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"file": str(out), "units": 4, "release": None}
+
+
+def test_export_tiles_writes_a_pmtiles_archive_of_a_release(db_env, tmp_path):
+    releases = json.loads(run_ecozone(["release", "list", "--format", "json"], **db_env).stdout)
+    release = next(r["id"] for r in releases if r["units"])
+    out = tmp_path / "units.pmtiles"
+    result = run_ecozone(["export-tiles", "--release", str(release), "--out", str(out), "--max-zoom", "8", "--format", "json"], **db_env)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert (summary["min_zoom"], summary["max_zoom"]) == (0, 8) and summary["tiles"] > 8
+    assert out.read_bytes()[:8] == b"PMTiles\x03" and summary["bytes"] == out.stat().st_size
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--max-zoom", "23"], "max_zoom 23"),
+    (["--min-zoom", "9", "--max-zoom", "8"], "min_zoom 9 is above max_zoom 8"),
+])
+def test_export_tiles_refuses_bad_zooms_naming_them(db_env, tmp_path, args, message):
+    result = run_ecozone(["export-tiles", "--release", "1", "--out", str(tmp_path / "x.pmtiles"), *args], **db_env)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert not (tmp_path / "x.pmtiles").exists()
+
+
+def test_export_tiles_of_a_release_that_does_not_exist_says_so(db_env, tmp_path):
+    result = run_ecozone(["export-tiles", "--release", "999", "--out", str(tmp_path / "x.pmtiles")], **db_env)
+    assert result.returncode != 0 and "release 999 does not exist" in result.stderr
+    assert not (tmp_path / "x.pmtiles").exists()

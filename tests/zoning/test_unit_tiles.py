@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import time
 
+import shapely
 from fastapi.testclient import TestClient
+from pmtiles.reader import MmapSource, Reader, all_tiles
+from pmtiles.tile import Compression, TileType
+from pyproj import Transformer
 
 from ecozone.app import create_app
-from ecozone.geo.vector_tiles import TileAddress, decode
+from ecozone.geo.vector_tiles import TileAddress, decode, tile_for_lonlat, tiles_covering
 from ecozone.settings import Settings
 from ecozone.zoning.inforce import load_snapshot
-from ecozone.zoning.unit_tiles import CLASS_LAYER, LAYER, UnitTileCache, overview_tiles, unit_tile_source
+from ecozone.zoning.releases import release_units
+from ecozone.zoning.repositories import releases as release_store
+from ecozone.zoning.unit_tiles import (
+    CLASS_LAYER,
+    LAYER,
+    UnitTileCache,
+    export_release_tiles,
+    overview_tiles,
+    unit_tile_source,
+    units_tile_source,
+)
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -61,3 +76,44 @@ def test_the_server_warms_the_tiles_of_the_zoning_in_force_when_it_starts(loaded
         while not app.state.unit_tiles.holds(snapshot, TileAddress(0, 0, 0)) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert app.state.unit_tiles.holds(snapshot, TileAddress(0, 0, 0))
+
+
+def _release_of(engine, code: str) -> int:
+    with engine.connect() as conn:
+        return next(r.id for r in release_store.list_releases(conn) if r.jurisdiction_code == code)
+
+
+def test_a_release_exported_as_pmtiles_reads_back_tile_for_tile(loaded_engine, tmp_path):
+    release_id = _release_of(loaded_engine, "140100")
+    path = tmp_path / "taiyuan.pmtiles"
+    summary = export_release_tiles(loaded_engine, release_id, path, max_zoom=10)
+    _release, units, _ = release_units(loaded_engine, release_id)
+    source = units_tile_source(units)
+    with path.open("rb") as f:
+        reader = Reader(MmapSource(f))
+        header, metadata = reader.header(), reader.metadata()
+        assert (header["tile_type"], header["tile_compression"]) == (TileType.MVT, Compression.GZIP)
+        assert (header["min_zoom"], header["max_zoom"]) == (0, 10) == (summary.min_zoom, summary.max_zoom)
+        assert header["clustered"]
+        west, _south, _east, north = shapely.total_bounds([u.geometry for u in units])
+        assert header["min_lon_e7"] == round(west * 1e7) and header["max_lat_e7"] == round(north * 1e7)
+        assert metadata["release"]["id"] == release_id
+        assert {layer["id"] for layer in metadata["vector_layers"]} == {"units", "unit_classes"}
+        stored = {TileAddress(z, x, y): gzip.decompress(data) for (z, x, y), data in all_tiles(reader.get_bytes)}
+        assert len(stored) == summary.tiles
+        # Every stored tile is the tile the server cuts, and every tile with units is stored.
+        for tile, data in stored.items():
+            assert data == source.encode(tile)
+        drawn = {t for z in range(11) for t in tiles_covering(source.bounds(), z) if len(source.features_in(t)[0])}
+        assert set(stored) == drawn
+        taiyuan = tile_for_lonlat(112.55, 37.87, 10)
+        codes = {f["properties"]["code"] for f in decode(stored[taiyuan])["units"]["features"]}
+        assert codes == {u.code for u in units if u.geometry.intersects(shapely.box(*_lonlat_bounds(taiyuan)))}
+        assert reader.get(10, 0, 0) is None  # nothing drawn there: left out
+
+
+def _lonlat_bounds(tile: TileAddress) -> tuple[float, float, float, float]:
+    minx, miny, maxx, maxy = tile.mercator_bounds()
+    to_lonlat = Transformer.from_crs("EPSG:3857", "EPSG:4326", always_xy=True)
+    (west, east), (south, north) = to_lonlat.transform([minx, maxx], [miny, maxy])
+    return west, south, east, north

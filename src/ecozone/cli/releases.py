@@ -138,6 +138,24 @@ def release_export(release_id: int, file: Annotated[Path, typer.Argument(help="P
     console.print(f"wrote {file}: {manifest['units']} units, {manifest['rule_files']} rule files")
 
 
+@app.command("export-tiles")
+def export_tiles(
+    release: Annotated[int, typer.Option(help="Release id (see `ecozone release list`)")],
+    out: Annotated[Path, typer.Option(help="PMTiles archive to write (.pmtiles)", callback=writable_path)],
+    min_zoom: Annotated[int, typer.Option(help="Lowest zoom written")] = 0,
+    max_zoom: Annotated[int, typer.Option(help="Highest zoom written (readers over-zoom beyond it)")] = 12,
+    format: FormatOption = OutputFormat.table,
+) -> None:
+    """Write a release's unit tiles (the map's vector tiles) as one PMTiles v3 archive, for static hosting."""
+    from ecozone.zoning.unit_tiles import export_release_tiles
+
+    summary = run(lambda: export_release_tiles(engine_from_settings(), release, out, min_zoom, max_zoom))
+    if format == OutputFormat.json:
+        emit_json({"file": str(out), "tiles": summary.tiles, "min_zoom": summary.min_zoom, "max_zoom": summary.max_zoom, "bytes": summary.bytes})
+        return
+    console.print(f"wrote {out}: {summary.tiles} tiles, zoom {summary.min_zoom}–{summary.max_zoom}, {summary.bytes:,} bytes")
+
+
 @release_app.command("import")
 def release_import(
     file: Annotated[Path, typer.Argument(help="Release package (.zip) made by `release export`")],

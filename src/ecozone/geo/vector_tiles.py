@@ -201,7 +201,19 @@ class TileSource:
 
     def encode(self, tile: TileAddress) -> bytes:
         """The tile as MVT bytes (an empty layer where nothing touches it)."""
+        return self._encode(tile, *self.features_in(tile))
+
+    def encode_drawn(self, tile: TileAddress) -> bytes | None:
+        """The tile as MVT bytes, or None where nothing is drawn in it (for archives, which leave such tiles out)."""
         positions, geometries = self.features_in(tile)
+        return self._encode(tile, positions, geometries) if len(positions) else None
+
+    def touches(self, tile: TileAddress) -> bool:
+        """Whether any geometry's box reaches into the tile (cheap: the index only)."""
+        minx, miny, maxx, maxy = tile.mercator_bounds()
+        return len(self._tree.query(shapely.box(minx, miny, maxx, maxy))) > 0
+
+    def _encode(self, tile: TileAddress, positions: np.ndarray, geometries: np.ndarray) -> bytes:
         if self.grouped_at(tile.z):
             return self._encode_grouped(positions, geometries)
         properties = self._low_zoom_properties if tile.z <= GENERALISE_ONCE_UP_TO_ZOOM else self._properties

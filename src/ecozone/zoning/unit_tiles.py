@@ -15,11 +15,20 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from ecozone.geo.vector_tiles import TileAddress, TileSource, tiles_covering
+import shapely
+from sqlalchemy import Engine
+
+from ecozone.errors import BadInput
+from ecozone.geo.pmtiles_archive import ArchiveSummary, tile_id, write_archive
+from ecozone.geo.vector_tiles import MAX_ZOOM, TileAddress, TileSource, tiles_covering
 from ecozone.logging import get_logger
 from ecozone.zoning.inforce import ZoningSnapshot
+from ecozone.zoning.model import ControlUnit, Release
+from ecozone.zoning.releases import release_units
 
 LAYER = "units"
 # At the zooms where a typical unit is a few pixels, the units of each class come as one
@@ -38,20 +47,22 @@ FIRST_VIEW_TILES = 16
 log = get_logger("zoning.tiles")
 
 
-def unit_tile_source(snapshot: ZoningSnapshot) -> TileSource:
-    """A tile source over the snapshot's units with the properties the map draws and links by."""
-    properties = [
-        {"code": u.code, "name": u.name, "class": int(u.unit_class), "county_code": u.county_code}
-        for u in snapshot.units
-    ]
+def units_tile_source(units: Sequence[ControlUnit]) -> TileSource:
+    """A tile source over ``units`` with the properties the map draws and links by."""
+    properties = [{"code": u.code, "name": u.name, "class": int(u.unit_class), "county_code": u.county_code} for u in units]
     return TileSource(
         LAYER,
-        [u.geometry for u in snapshot.units],
+        [u.geometry for u in units],
         properties,
         low_zoom_keys=LOW_ZOOM_KEYS,
         group_by="class",
         group_layer=CLASS_LAYER,
     )
+
+
+def unit_tile_source(snapshot: ZoningSnapshot) -> TileSource:
+    """A tile source over the units in force in ``snapshot``."""
+    return units_tile_source(snapshot.units)
 
 
 def overview_tiles(source: TileSource, max_per_zoom: int = WARM_TILES_PER_ZOOM) -> list[TileAddress]:
@@ -161,3 +172,77 @@ class UnitTileCache:
                 self._warming.discard(snapshot.release_ids)
             return
         log.info("unit tiles warmed", releases=list(snapshot.release_ids), tiles=count)
+
+
+def pyramid(source: TileSource, min_zoom: int, max_zoom: int) -> Iterator[tuple[TileAddress, bytes]]:
+    """Every tile with units drawn in it from ``min_zoom`` to ``max_zoom``, in PMTiles tile-id
+    order (zoom by zoom, along the Hilbert curve within a zoom)."""
+    bounds = source.bounds()
+    if bounds is None:
+        return
+    for z in range(min_zoom, max_zoom + 1):
+        for tile in sorted((t for t in tiles_covering(bounds, z) if source.touches(t)), key=tile_id):
+            data = source.encode_drawn(tile)
+            if data is not None:
+                yield tile, data
+
+
+# Archives stop here by default: at zoom 12 a quarter pixel is ~10 m; readers over-zoom beyond.
+ARCHIVE_MAX_ZOOM = 12
+
+
+def archive_metadata(release: Release, source: TileSource, min_zoom: int, max_zoom: int) -> dict:
+    """TileJSON-like metadata of a release's archive: its layers with their fields, and the release."""
+    grouped = [z for z in range(min_zoom, max_zoom + 1) if source.grouped_at(z)]
+    one_by_one = [z for z in range(min_zoom, max_zoom + 1) if not source.grouped_at(z)]
+    layers = []
+    if one_by_one:
+        layers.append({
+            "id": LAYER, "minzoom": one_by_one[0], "maxzoom": one_by_one[-1],
+            "description": "control units (name and county_code from zoom 9)",
+            "fields": {"code": "String", "class": "Number", "name": "String", "county_code": "String"},
+        })
+    if grouped:
+        layers.append({
+            "id": CLASS_LAYER, "minzoom": grouped[0], "maxzoom": grouped[-1],
+            "description": "the units of each class, side by side, where a unit is a few pixels",
+            "fields": {"class": "Number"},
+        })
+    return {
+        "name": release.title,
+        "version": release.version,
+        "attribution": release.issuer or "",
+        "description": f"{release.title} ({release.jurisdiction_code}, {release.version})",
+        "type": "overlay",
+        "format": "pbf",
+        "vector_layers": layers,
+        "release": {
+            "id": release.id,
+            "jurisdiction_code": release.jurisdiction_code,
+            "version": release.version,
+            "status": release.status.value,
+            "effective_date": release.effective_date.isoformat() if release.effective_date else None,
+            "demo": release.demo,
+        },
+    }
+
+
+def export_release_tiles(
+    engine: Engine, release_id: int, path: Path, min_zoom: int = 0, max_zoom: int = ARCHIVE_MAX_ZOOM
+) -> ArchiveSummary:
+    """Write the unit tiles of one release, zooms ``min_zoom``–``max_zoom``, as a PMTiles v3 archive."""
+
+    for name, value in (("min_zoom", min_zoom), ("max_zoom", max_zoom)):
+        if not 0 <= value <= MAX_ZOOM:
+            raise BadInput(f"{name} {value} is outside 0–{MAX_ZOOM}", field=name, value=value)
+    if min_zoom > max_zoom:
+        raise BadInput(f"min_zoom {min_zoom} is above max_zoom {max_zoom}", field="min_zoom", value=min_zoom)
+    release, units, _rules = release_units(engine, release_id)
+    source = units_tile_source(units)
+    west, south, east, north = (float(v) for v in shapely.total_bounds([u.geometry for u in units])) if units else (0, 0, 0, 0)
+    return write_archive(
+        path,
+        pyramid(source, min_zoom, max_zoom),
+        (west, south, east, north),
+        archive_metadata(release, source, min_zoom, max_zoom),
+    )
