@@ -1,6 +1,6 @@
 """Run every benchmark, print a table, write benchmarks/results.json (``make bench``).
 
-    python -m benchmarks.run [--only point_lookup memory screening ingest aqi industry_suggest national serve_load map_paint] [--data auto|demo|synthetic]
+    python -m benchmarks.run [--only point_lookup memory screening ingest aqi industry_suggest national serve_load map_paint siting] [--data auto|demo|synthetic]
 
 Each figure is measured side by side with its peer in this one run, on this machine.
 """
@@ -32,10 +32,12 @@ from benchmarks.point_lookup import Settings, point_lookup
 from benchmarks.postgis import PostgisPeer, PostgisUnavailable, setup_database
 from benchmarks.screening import screening
 from benchmarks.serve_load import serve_load
+from benchmarks.siting import siting
 
 RESULTS = Path(__file__).with_name("results.json")
 BENCHMARKS = (
     "point_lookup", "memory", "screening", "ingest", "aqi", "industry_suggest", "batch", "national", "serve_load", "map_paint",
+    "siting",
 )
 # Without a terminal rich would wrap the table at 80 columns.
 console = Console(width=None if sys.stdout.isatty() else 150)
@@ -108,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     failures: list[str] = []
     figures: list[Figure] = []
     database = None
-    if {"memory", "screening", "batch", "serve_load", "map_paint"} & set(args.only):
+    if {"memory", "screening", "batch", "serve_load", "map_paint", "siting"} & set(args.only):
         console.rule("[bold]building the database from the shipped files")
         database = ShippedDatabase(dataset.paths)
     steps = {
@@ -121,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         "batch": lambda: batch(database),
         "national": lambda: national(runs=3, points=args.points),
         "serve_load": lambda: serve_load(database.url),
+        "siting": lambda: siting(database),
         "map_paint": lambda: map_paint(demo_url=database.url),
     }
     try:
