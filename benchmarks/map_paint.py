@@ -26,6 +26,7 @@ the load average (the machine is shared; other work slows the browser and the se
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 import os
 import shutil
@@ -267,9 +268,13 @@ def _figure(name: str, measured: dict, data: dict) -> Figure:
 
 def map_paint(demo_paths=None, demo_url: str | None = None, visits: int = VISITS) -> list[Figure]:
     """``map_first_paint_s`` on the national territory and ``map_first_paint_demo_s`` on the shipped release."""
+    reason = None
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
         reason = f"{CHROMIUM} is missing (apt-get install -y chromium)"
-        return [skipped("map_first_paint_s", "s", reason, target=TARGET_S, better="lower")]
+    elif importlib.util.find_spec("playwright") is None:
+        reason = "playwright is not installed (make install-test)"
+    if reason:
+        return [skipped(name, "s", reason, target=TARGET_S, better="lower") for name in ("map_first_paint_s", "map_first_paint_demo_s")]
     figures = []
     folder = Path(tempfile.mkdtemp(prefix="ecozone-paint-"))
     try:
