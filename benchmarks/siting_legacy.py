@@ -14,7 +14,8 @@ from ecozone.geo.metric import from_metric, metric_crs_for, to_metric
 from ecozone.geo.regions import Region
 from ecozone.screening.engine import Screener
 from ecozone.screening.project_input import ProjectInput
-from ecozone.screening.siting import SLIVER_M2, VERDICTS, SitingArea, SitingResult
+from ecozone.screening.siting import VERDICTS, SitingArea, SitingResult
+from ecozone.screening.siting_pieces import SLIVER_M2
 from ecozone.zoning.findings import combine_verdict
 from ecozone.zoning.project import make_project
 from ecozone.zoning.rules import Rule, region_prefix

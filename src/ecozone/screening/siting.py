@@ -26,7 +26,7 @@ from ecozone.geo.regions import Region
 from ecozone.screening.engine import Screener
 from ecozone.screening.overlay import Overlay
 from ecozone.screening.project_input import ProjectInput
-from ecozone.screening.siting_pieces import Bands, band_keys, counties_of, split, unit_pieces
+from ecozone.screening.siting_pieces import SLIVER_M2, Bands, band_keys, counties_of, split, unit_pieces
 from ecozone.screening.siting_places import place_keys
 from ecozone.zoning.findings import VERDICT_NAMES_ZH, VERDICT_ORDER, combine_verdict, verdict_of_findings
 from ecozone.zoning.model import UnitClass
@@ -34,8 +34,6 @@ from ecozone.zoning.project import make_project
 from ecozone.zoning.rules import Rule, region_prefix
 
 VERDICTS = tuple(v.value for v in VERDICT_ORDER)
-# Slivers below this area (m²) come from cutting along shared edges; they are dropped.
-SLIVER_M2 = 1.0
 
 
 @dataclass

@@ -30,6 +30,13 @@ QUAD_SEGS = 4
 # Features farther than this (degrees, ~10 km) outside the region cannot reach into it with the
 # bands rules draw (≤ a few km).
 NEARBY_DEG = 0.1
+# Slivers below this area (m²) come from cutting along shared edges; they are dropped.
+SLIVER_M2 = 1.0
+# A degree of latitude spans at most 111.7 km and one of longitude no more (times < 1.001 for the
+# scale of a local transverse Mercator): a lon/lat area times this bounds the metric area from
+# above, so pieces surely below SLIVER_M2 are dropped while cutting — their parts would be
+# dropped at the end anyway — instead of being cut again by every later band.
+M2_PER_DEG2_AT_MOST = 1.25e10
 # A band is clipped to each piece's box widened by this (degrees) before cutting the piece.
 CLIP_PAD_DEG = 1e-3
 # Bands are first clipped to tiles of this size (degrees), widened by TILE_PAD_DEG on each side.
@@ -84,7 +91,8 @@ def unit_pieces(snapshot: ZoningSnapshot, cells: list[shapely.Geometry]) -> list
         geoms = units[hits]
         inside = shapely.covers(cell, geoms)
         out.extend(geoms[inside].tolist())
-        out.extend(polygons_of(shapely.intersection(geoms[~inside], cell)).tolist())
+        cut = polygons_of(shapely.intersection(geoms[~inside], cell))
+        out.extend(cut[shapely.area(cut) * M2_PER_DEG2_AT_MOST >= SLIVER_M2].tolist())
     return out
 
 
@@ -152,7 +160,8 @@ def split(pieces: np.ndarray, band: shapely.Geometry) -> np.ndarray:
     except shapely.errors.GEOSException:
         # A clipped band may be degenerate where its outline runs along the clipping box.
         parts = np.concatenate([shapely.intersection(cut, band), shapely.difference(cut, band)])
-    return np.concatenate([pieces[keep], polygons_of(parts)])
+    parts = polygons_of(parts)
+    return np.concatenate([pieces[keep], parts[shapely.area(parts) * M2_PER_DEG2_AT_MOST >= SLIVER_M2]])
 
 
 def _around(band: shapely.Geometry, pieces: np.ndarray) -> np.ndarray:

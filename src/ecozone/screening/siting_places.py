@@ -3,8 +3,10 @@
 A piece is judged at one interior point. The rules read of that point only the units and regions
 it lies in and, for each band a rule draws (``BandKey``), whether the point is certainly within
 it, in its band of doubt (the feature's stated accuracy), or outside — the three outcomes of the
-evaluator's feature check. Points alike in all of these get the same findings but for distances
-quoted in the reasons, hence the same verdict and deciding rules.
+evaluator's feature check. From these each rule's ``where`` is answered as the evaluator answers
+it (true, undecided, false); the rest of a rule (nature, industry, conditions) is the same at
+every point. Points whose rules all answer alike get the same findings but for distances quoted
+in the reasons, hence the same verdict and deciding rules.
 
 The band outcomes are computed here for all points at once, from the catalog's own projection of
 points and features. A point that lies within a small margin of a threshold (where the ground
@@ -23,10 +25,10 @@ import shapely
 from ecozone.screening.engine import Screener
 from ecozone.screening.overlay import Overlay, point_overlays
 from ecozone.screening.siting_pieces import BandKey, band_keys
-from ecozone.zoning.catalog import DISTANCE_EPS_M
-from ecozone.zoning.checks import check_industries, check_nature
+from ecozone.zoning.catalog import DISTANCE_EPS_M, UnitHit
+from ecozone.zoning.checks import check_industries, check_nature, check_units
 from ecozone.zoning.project import Project
-from ecozone.zoning.rules import Rule, RuleFile
+from ecozone.zoning.rules import Place, Rule, RuleFile
 
 OUT, DOUBT, CERTAIN = 0, 1, 2
 # Floating-point noise allowed on a distance (metres) before a point counts as on a threshold.
@@ -34,41 +36,77 @@ NOISE_M = 1e-7
 
 
 def place_keys(screener: Screener, project: Project, points: np.ndarray) -> tuple[list[tuple], list[Overlay | None]]:
-    """For each point, what the rules that may apply to ``project`` read of it — the class,
-    elements and (where a rule names it) code of each unit it lies in, the regions a rule is bound
-    to or names, and the outcome of each band — and the point's overlay. A point near a band's
-    threshold, or outside the territory, gets a key of its own."""
+    """For each point, the answer of the ``where`` of each rule that may apply to ``project``
+    (true, undecided or false — false, too, outside the rule's jurisdiction) — pieces with equal
+    keys share one screening — and the point's overlay. A point near a band's threshold, or
+    outside the territory, gets a key of its own."""
     files = _files_that_may_apply(screener, project)
     rules = [rule for _, rule in files]
-    named_units = {code for rule in rules for place in rule.where for code in place.units}
-    named_elements = {e for rule in rules for place in rule.where for e in place.elements}
-    named_regions = {f.jurisdiction for f, _ in files} | {c for rule in rules for place in rule.where for c in place.regions}
     bands = band_keys(screener, rules)
     outcomes, ambiguous = band_outcomes(screener, bands, points)
-    # A band matters at a point only through the rules of jurisdictions the point lies in (the
-    # evaluator skips the other rule files).
-    bound = [{f.jurisdiction for f, rule in files if key in band_keys(screener, [rule])} for key in bands]
     located = point_overlays(screener.snapshot, points)
+    named_units = {code for rule in rules for place in rule.where for code in place.units}
+    named_elements = {e for rule in rules for place in rule.where for e in place.elements}
+    where = _Where(screener, files, bands)
     keys: list[tuple] = []
+    known: dict[tuple, tuple] = {}
     for k, place in enumerate(located):
         if place is None or ambiguous[k]:
             keys.append(("alone", k))
             continue
-        codes = {r.code for r in place.regions}
-        for b, jurisdictions in enumerate(bound):
-            if outcomes[k, b] and not jurisdictions & codes:
-                outcomes[k, b] = OUT
-        units = tuple(sorted(
-            (
-                int(o.unit.unit_class),
-                tuple(sorted(e for e in named_elements if any(e in element for element in o.unit.elements))),
-                o.unit.code if o.unit.code in named_units else "",
-            )
-            for o in place.units
-        ))
-        regions = tuple(r.code for r in place.regions if r.code in named_regions)
-        keys.append((units, regions, outcomes[k].tobytes()))
+        # Points alike in what the places read (unit class, the elements and codes rules name,
+        # regions, band outcomes) have the same answers: each such case is worked out once.
+        case = (
+            tuple(sorted(
+                (int(o.unit.unit_class), tuple(e for e in sorted(named_elements) if any(e in x for x in o.unit.elements)),
+                 o.unit.code if o.unit.code in named_units else "")
+                for o in place.units
+            )),
+            tuple(r.code for r in place.regions),
+            outcomes[k].tobytes(),
+        )
+        if case not in known:
+            known[case] = where.answers(place, outcomes[k])
+        keys.append(known[case])
     return keys, located
+
+
+class _Where:
+    """The evaluator's ``where`` check of each rule, from a point's overlay and band outcomes
+    (the same three-valued any-of over the rule's places; reasons aside)."""
+
+    def __init__(self, screener: Screener, files: list[tuple[RuleFile, Rule]], bands: list[BandKey]) -> None:
+        self._screener = screener
+        self._files = files
+        self._band_at = {band: b for b, band in enumerate(bands)}
+
+    def answers(self, located: Overlay, outcomes: np.ndarray) -> tuple:
+        codes = {r.code for r in located.regions}
+        units = [UnitHit.from_unit(o.unit) for o in located.units]
+        return tuple(
+            # Outside its jurisdiction a rule is not looked at: no finding, as when its place is false.
+            rule_file.jurisdiction in codes and self._rule(rule, codes, units, outcomes)
+            for rule_file, rule in self._files
+        )
+
+    def _rule(self, rule: Rule, codes: set[str], units: list[UnitHit], outcomes: np.ndarray) -> bool | None:
+        states = [self._place(place, codes, units, outcomes) for place in rule.where]
+        return True if True in states else (None if None in states else False)
+
+    def _place(self, place: Place, codes: set[str], units: list[UnitHit], outcomes: np.ndarray) -> bool | None:
+        if place.anywhere:
+            return True
+        if place.regions:
+            return bool(codes.intersection(place.regions))
+        if place.features is not None:
+            selection = self._screener.catalog.select(place.features)
+            outcome = OUT
+            if selection.indices:
+                outcome = outcomes[self._band_at[BandKey(selection.indices, self._screener.evaluator.distance_of(place))]]
+            if outcome == CERTAIN:
+                return True
+            return None if outcome == DOUBT or selection.missing else False
+        return check_units(place, units).state
 
 
 def _files_that_may_apply(screener: Screener, project: Project) -> list[tuple[RuleFile, Rule]]:
