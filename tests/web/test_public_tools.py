@@ -331,6 +331,22 @@ def test_siting_colours_a_county_and_offers_geojson(tool_page, tools_server, art
 
 
 @pytest.mark.browser
+def test_siting_offers_a_whole_city_and_the_province(tool_page, tools_server):
+    page = tool_page
+    page.goto(tools_server.url + "/siting")
+    page.wait_for_function("() => window.ecozoneSiting")
+    wider = page.eval_on_selector_all("#county optgroup:first-of-type option", "(os) => os.map((o) => o.value)")
+    assert wider[0] == "140000" and "140400" in wider
+    choose_industry(page, "焦化", "C2521 炼焦")
+    page.select_option("#county", "140400")  # 长治市: its counties, 屯留's own rules included
+    page.click("#siting-go")
+    page.wait_for_selector("#siting-download")
+    assert "长治市" in page.inner_text("#siting-result h2")
+    verdicts = page.evaluate("() => { const v = new Set(); ecozoneSiting.areas.eachLayer((l) => v.add(l.feature.properties.verdict)); return [...v]; }")
+    assert {"prohibited", "restricted"} <= set(verdicts)
+
+
+@pytest.mark.browser
 def test_release_page_maps_the_changed_area(tool_page, tools_server, tools_data, artifacts):
     page = tool_page
     page.goto(tools_server.url + f"/releases/{tools_data[2]}")

@@ -16,7 +16,8 @@ from ecozone.indicators.registry import default_registry
 from ecozone.web import dashboard
 from ecozone.web.i18n import Translator
 from ecozone.web.mapconfig import CLASS_STYLES
-from ecozone.web.pages import county_groups, territory_bounds
+from ecozone.geo.regions import RegionLevel
+from ecozone.web.pages import county_groups, region_name, territory_bounds
 from ecozone.web.deps import WebRoute, render, translator_for
 from ecozone.zoning.inforce import ZoningSnapshot
 from ecozone.zoning.rules import Nature
@@ -78,9 +79,18 @@ def screening_page(request: Request) -> HTMLResponse:
     return render(request, "screening.html", _tool_context(request))
 
 
+def wider_regions(snapshot: ZoningSnapshot, t: Translator) -> list[tuple[str, str]]:
+    """The province and its cities, in code order: siting over more than one county."""
+    wider = (r for r in snapshot.regions.regions if r.level in (RegionLevel.PROVINCE, RegionLevel.CITY))
+    return [(r.code, region_name(r, t)) for r in sorted(wider, key=lambda r: r.code)]
+
+
 @router.get("/siting", response_class=HTMLResponse)
 def siting_page(request: Request) -> HTMLResponse:
-    return render(request, "siting.html", _tool_context(request))
+    context = _tool_context(request)
+    t, _ = translator_for(request)
+    context["wider"] = wider_regions(request.app.state.snapshots.get(), t)
+    return render(request, "siting.html", context)
 
 
 @router.get("/indicators", response_class=HTMLResponse)

@@ -1,5 +1,6 @@
-// 选址: where in a county a project of a given industry would be prohibited, restricted, to be
-// reviewed or compliant, with the areas in km² and the answer as a GeoJSON download.
+// 选址: where in a county (or a whole city, or the province) a project of a given industry would
+// be prohibited, restricted, to be reviewed or compliant, with the areas in km² and the answer as
+// a GeoJSON download.
 (function () {
   'use strict';
 
@@ -32,7 +33,7 @@
     return el('a', { class: 'button', id: 'siting-download', href: downloadUrl, download: 'siting-' + region + '-' + code + '.geojson', text: t('siting.download') });
   }
 
-  // Rules that hold wherever the project goes in the county: shown once, not painted on the map.
+  // Rules that hold wherever the project goes in the region: shown once, not painted on the map.
   function everywhereList(everywhere) {
     const findings = (everywhere && everywhere.findings) || [];
     if (!findings.length) return null;
