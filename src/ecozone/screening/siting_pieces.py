@@ -91,7 +91,8 @@ def unit_pieces(snapshot: ZoningSnapshot, cells: list[shapely.Geometry]) -> list
         geoms = units[hits]
         inside = shapely.covers(cell, geoms)
         out.extend(geoms[inside].tolist())
-        cut = polygons_of(shapely.intersection(geoms[~inside], cell))
+        crossing = geoms[~inside]
+        cut = polygons_of(shapely.intersection(crossing, _around(cell, crossing)))
         out.extend(cut[shapely.area(cut) * M2_PER_DEG2_AT_MOST >= SLIVER_M2].tolist())
     return out
 

@@ -46,7 +46,8 @@ def place_keys(screener: Screener, project: Project, points: np.ndarray) -> tupl
     outcomes, ambiguous = band_outcomes(screener, bands, points)
     located = point_overlays(screener.snapshot, points)
     named_units = {code for rule in rules for place in rule.where for code in place.units}
-    named_elements = {e for rule in rules for place in rule.where for e in place.elements}
+    named_elements = sorted({e for rule in rules for place in rule.where for e in place.elements})
+    named_regions = {f.jurisdiction for f, _ in files} | {c for rule in rules for place in rule.where for c in place.regions}
     where = _Where(screener, files, bands)
     keys: list[tuple] = []
     known: dict[tuple, tuple] = {}
@@ -56,17 +57,18 @@ def place_keys(screener: Screener, project: Project, points: np.ndarray) -> tupl
             continue
         # Points alike in what the places read (unit class, the elements and codes rules name,
         # regions, band outcomes) have the same answers: each such case is worked out once.
+        codes = frozenset(r.code for r in place.regions if r.code in named_regions)
         case = (
             tuple(sorted(
-                (int(o.unit.unit_class), tuple(e for e in sorted(named_elements) if any(e in x for x in o.unit.elements)),
+                (int(o.unit.unit_class), tuple(e for e in named_elements if any(e in x for x in o.unit.elements)),
                  o.unit.code if o.unit.code in named_units else "")
                 for o in place.units
             )),
-            tuple(r.code for r in place.regions),
+            codes,
             outcomes[k].tobytes(),
         )
         if case not in known:
-            known[case] = where.answers(place, outcomes[k])
+            known[case] = where.answers(codes, place, outcomes[k])
         keys.append(known[case])
     return keys, located
 
@@ -80,8 +82,9 @@ class _Where:
         self._files = files
         self._band_at = {band: b for b, band in enumerate(bands)}
 
-    def answers(self, located: Overlay, outcomes: np.ndarray) -> tuple:
-        codes = {r.code for r in located.regions}
+    def answers(self, codes: frozenset[str], located: Overlay, outcomes: np.ndarray) -> tuple:
+        """Each rule's answer at a point in the regions ``codes`` (those rules are bound to or
+        name), with the units and band outcomes of ``located``."""
         units = [UnitHit.from_unit(o.unit) for o in located.units]
         return tuple(
             # Outside its jurisdiction a rule is not looked at: no finding, as when its place is false.
@@ -89,11 +92,11 @@ class _Where:
             for rule_file, rule in self._files
         )
 
-    def _rule(self, rule: Rule, codes: set[str], units: list[UnitHit], outcomes: np.ndarray) -> bool | None:
+    def _rule(self, rule: Rule, codes: frozenset[str], units: list[UnitHit], outcomes: np.ndarray) -> bool | None:
         states = [self._place(place, codes, units, outcomes) for place in rule.where]
         return True if True in states else (None if None in states else False)
 
-    def _place(self, place: Place, codes: set[str], units: list[UnitHit], outcomes: np.ndarray) -> bool | None:
+    def _place(self, place: Place, codes: frozenset[str], units: list[UnitHit], outcomes: np.ndarray) -> bool | None:
         if place.anywhere:
             return True
         if place.regions:
