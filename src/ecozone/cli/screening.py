@@ -169,14 +169,14 @@ def _print_batch_summary(out: Path, summary: dict) -> None:
 @app.command("site")
 def site_command(
     industry: Annotated[str, typer.Option(help="GB/T 4754-2017 code, e.g. C2521")],
-    region: Annotated[str, typer.Option(help="GB/T 2260 code of a county or city")],
+    region: Annotated[str, typer.Option(help="GB/T 2260 code of a county, a city or the province")],
     out: Annotated[Path, typer.Option(help="Areas by verdict: .geojson or .gpkg", callback=writable_path)],
     nature: Annotated[str, typer.Option(help="new | expand | rebuild | relocate | upgrade")] = "new",
     attributes: Annotated[str | None, typer.Option(help='Project attributes as JSON, e.g. {"in_park": true}')] = None,
     as_of: AsOfOption = None,
     format: FormatOption = OutputFormat.table,
 ) -> None:
-    """Siting (选址): where in a county or city such a project would be compliant, restricted or prohibited."""
+    """Siting (选址): where in a county, a city or the province such a project would be compliant, restricted or prohibited."""
     from ecozone.geo.crs import STORAGE_CRS
     from ecozone.geo.io import write_vector
     from ecozone.screening.siting import site

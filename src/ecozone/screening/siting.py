@@ -1,10 +1,14 @@
-"""Siting (选址选线): where in a county or city a project of given industry, nature and
-attributes would be compliant, restricted, prohibited or need review; and route comparison.
+"""Siting (选址选线): where in a county, a city or the province a project of given industry,
+nature and attributes would be compliant, restricted, prohibited or need review; and route
+comparison.
 
 The region is cut into pieces inside which every rule decides the same way: the units in force
-(each rule on unit classes or codes holds on a whole unit) further split by the distance bands
-and zones of the rules that apply to features. Each piece is then screened at an interior point
-and pieces are merged by verdict and by the rules that decide it, so each area says why.
+within each county (each rule on unit classes or codes holds on a whole unit; a county's rules
+only inside it), further split by the distance bands and zones of the rules that apply to
+features (``siting_pieces``). Each piece is judged at an interior point, as screening that point
+would judge it; pieces whose points every rule answers alike share one screening
+(``siting_places``). Pieces are merged by verdict and by the rules that decide it, so each area
+says why.
 
 Rules that hold everywhere in the region whatever the place (``anywhere`` rules of a jurisdiction
 covering the whole region: bans or obligations on the industry or attributes alone) are listed
@@ -19,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 import shapely.geometry
+from pyproj import CRS
 
 from ecozone.errors import BadInput
 from ecozone.geo.metric import metric_crs_for, to_metric
@@ -94,7 +99,7 @@ class SitingResult:
         }
 
 
-def _pieces(screener: Screener, region: Region, crs) -> np.ndarray:
+def _pieces(screener: Screener, region: Region, crs: CRS) -> np.ndarray:
     """The region cut by counties, units in force and every band (lon/lat polygons)."""
     pieces = np.asarray(unit_pieces(screener.snapshot, counties_of(screener.snapshot, region)), dtype=object)
     if len(pieces) == 0:

@@ -179,11 +179,11 @@ def industry(code: str) -> dict:
     return {"code": h.code, "full_code": h.full_code, "name": h.name, "level": h.level}
 
 
-@router.post("/siting", summary="Where in a county or city a project would be compliant, restricted or prohibited (GeoJSON)")
+@router.post("/siting", summary="Where in a county, a city or the province a project would be compliant, restricted or prohibited (GeoJSON)")
 async def siting(
     request: Request,
     industry: str = Body(..., description="GB/T 4754-2017 code"),
-    region: str = Body(..., description="GB/T 2260 code of a county or city"),
+    region: str = Body(..., description="GB/T 2260 code of a county, a city or the province"),
     nature: str = Body("new"),
     attributes: dict[str, Any] | None = Body(None),
     as_of: dt.date | None = Query(None),
