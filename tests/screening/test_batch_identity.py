@@ -120,6 +120,26 @@ def test_the_full_answer_of_a_placed_point_is_the_answer_of_the_point_alone(scre
     assert compared > 100
 
 
+def test_shared_screening_gives_each_project_its_whole_answer_alone(screener, plain):
+    """``screen_many`` (rules assessed once per place and per set of fields, distances measured
+    for all projects at once) answers every project exactly as ``screen`` does alone: findings
+    with their reasons and missing items, rules not applying and why, verdict, result id."""
+    province = next(r for r in screener.snapshot.regions.regions if r.level.value == "province").geometry
+    projects = [project_from_feature(f) for f in random_projects(province, 2500, seed=41)]
+    from ecozone.screening.batch import _overlays
+
+    placed = [(p, o) for p, o in zip(projects, _overlays(screener, projects), strict=True) if not isinstance(o, Exception)]
+    shared = screener.screen_many([p for p, _ in placed], [o for _, o in placed])
+    near_features = 0
+    for (project, _), answer in zip(placed, shared, strict=True):
+        alone = plain.screen(project, questions=False)
+        assert answer.to_dict() == alone.to_dict()
+        assert answer.evaluation == alone.evaluation
+        near_features += any("米" in r for f in answer.evaluation.findings for r in f.reasons)
+    # Projects near reference features (distances in the reasons) were among them.
+    assert len(placed) > 2000 and near_features > 50
+
+
 def test_morton_order_keeps_neighbours_together_and_unreadable_projects_first():
     features = [
         {"geometry": {"type": "Point", "coordinates": [112.0, 37.0]}},
@@ -147,3 +167,56 @@ def test_two_workers_answer_as_one_process(shanxi_sqlite):
     assert [key(r) for r in spread.rows] == [key(r) for r in alone.rows]
     assert spread.summary() == alone.summary()
     assert np.all([r.geometry is not None for r in spread.rows if not r.error])
+
+
+def _part_rows(paths) -> list[tuple]:
+    from ecozone.geo.geoparquet import read_geoparquet
+
+    rows = []
+    for path in paths:
+        table = read_geoparquet(path)
+        for i, geometry in enumerate(table.geometries):
+            row = table.row(i)
+            rows.append((row["row"] - 1, row["name"], row["verdict"], row["units"], row["findings"], row["result_id"], row["error"],
+                         None if geometry is None else geometry.wkb))
+    return sorted(rows)
+
+
+def _table_rows(result) -> list[tuple]:
+    return sorted(
+        (r.index, r.name, r.verdict or "", ",".join(r.units), ",".join(r.findings), r.result_id, r.error,
+         None if r.geometry is None else r.geometry.wkb)
+        for r in result.rows
+    )
+
+
+def test_parts_written_on_one_process_and_on_two_workers_hold_the_rows_of_the_table(screener, tmp_path):
+    from ecozone.screening.batch import screen_batch_to_parts
+    from ecozone.screening.distributed import screen_batch_distributed_to_parts
+
+    province = next(r for r in screener.snapshot.regions.regions if r.level.value == "province").geometry
+    projects = random_projects(province, 500, seed=31)
+    table = screen_batch(screener, projects, progress=False)
+    here = screen_batch_to_parts(screener, projects, tmp_path / "here", progress=False, chunk=200)
+    assert [p.name for p in here.paths] == ["part-00000.parquet", "part-00001.parquet", "part-00002.parquet"]
+    assert _part_rows(here.paths) == _table_rows(table)
+    assert {k: v for k, v in here.summary().items() if k != "parts"} == table.summary()
+    with dask_client(workers=2) as client:
+        spread = screen_batch_distributed_to_parts(screener, projects, client, tmp_path / "spread", partition=150)
+    assert len(spread.paths) == 4 and all(p.exists() for p in spread.paths)
+    assert _part_rows(spread.paths) == _table_rows(table)
+    assert {k: v for k, v in spread.summary().items() if k != "parts"} == table.summary()
+
+
+def test_parts_go_to_an_empty_folder_only(screener, tmp_path):
+    from ecozone.errors import BadInput, Conflict
+    from ecozone.screening.batch import screen_batch_to_parts
+
+    projects = [{"type": "Feature", "properties": {"name": "甲"}, "geometry": {"type": "Point", "coordinates": [112.5, 37.8]}}]
+    screen_batch_to_parts(screener, projects, tmp_path / "parts", part_format="csv", progress=False)
+    assert (tmp_path / "parts" / "part-00000.csv").read_text(encoding="utf-8").startswith("row,name,verdict")
+    with pytest.raises(Conflict, match="already holds result parts"):
+        screen_batch_to_parts(screener, projects, tmp_path / "parts", progress=False)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(BadInput, match="is a file"):
+        screen_batch_to_parts(screener, projects, tmp_path / "file", progress=False)

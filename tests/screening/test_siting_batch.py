@@ -153,6 +153,32 @@ def test_batch_cli_on_two_dask_workers_writes_the_same_table(shanxi_sqlite, tmp_
     assert tables[0] == tables[1]
 
 
+def test_batch_cli_writes_geoparquet_parts_and_reads_geoparquet(shanxi_sqlite, tmp_path):
+    from ecozone.geo.geoparquet import read_geoparquet
+
+    source = tmp_path / "parcels.csv"
+    source.write_bytes(_csv(BATCH[:2] * 3))
+    done = run_ecozone(["screen-batch", str(source), "--parts-dir", str(tmp_path / "parts"), "-f", "json", "--workers", "2"], shanxi_sqlite)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["by_verdict"] == {"prohibited": 3, "compliant": 3} and summary["parts"]
+    part = read_geoparquet(tmp_path / "parts" / "part-00000.parquet")
+    assert sorted(part.columns["row"]) == [1, 2, 3, 4, 5, 6]
+    # A GeoParquet file is also accepted as input.
+    from ecozone.geo.geoparquet import write_geoparquet
+
+    rows = BATCH[:2] * 3
+    write_geoparquet(
+        tmp_path / "parcels.parquet", [shapely.Point(float(r["lon"]), float(r["lat"])) for r in rows],
+        {k: [r[k] for r in rows] for k in ("name", "industry", "nature", "attr_in_park")}, "EPSG:4490",
+    )
+    again = run_ecozone(["screen-batch", str(tmp_path / "parcels.parquet"), "--out", str(tmp_path / "again.csv"), "-f", "json"], shanxi_sqlite)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["by_verdict"] == {"prohibited": 3, "compliant": 3}
+    neither = run_ecozone(["screen-batch", str(source)], shanxi_sqlite)
+    assert neither.returncode == 2 and "--parts-dir" in neither.stderr
+
+
 def test_batch_cli_names_an_unreachable_dask_scheduler(shanxi_sqlite, tmp_path):
     source = tmp_path / "parcels.csv"
     source.write_bytes(_csv(BATCH[:1]))

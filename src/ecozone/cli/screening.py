@@ -116,8 +116,10 @@ def screen(
 
 @app.command("screen-batch")
 def screen_batch_command(
-    file: Annotated[Path, typer.Argument(help="GeoPackage, GeoJSON or CSV (lon/lat or wkt columns) of projects")],
-    out: Annotated[Path, typer.Option(help="Result table: .csv, .gpkg or .geojson", callback=writable_path)],
+    file: Annotated[Path, typer.Argument(help="GeoPackage, GeoJSON, GeoParquet or CSV (lon/lat or wkt columns) of projects")],
+    out: Annotated[Path | None, typer.Option(help="Result table: .csv, .parquet, .gpkg or .geojson", callback=writable_path)] = None,
+    parts_dir: Annotated[Path | None, typer.Option("--parts-dir", help="Write the results as part files in this folder (for large batches), instead of --out")] = None,
+    part_format: Annotated[str, typer.Option(help="Format of the part files: parquet (GeoParquet) or csv")] = "parquet",
     as_of: AsOfOption = None,
     crs: Annotated[str | None, typer.Option(help="CRS of the input when not lon/lat")] = None,
     format: FormatOption = OutputFormat.table,
@@ -125,31 +127,41 @@ def screen_batch_command(
     dask: Annotated[str | None, typer.Option(help="Screen on the Dask scheduler at this address, e.g. tcp://scheduler:8786")] = None,
     keep_going: Annotated[bool, typer.Option("--keep-going", help="Exit 0 even when some rows could not be screened")] = False,
 ) -> None:
-    """Screen many projects (e.g. all parcels of a planned park); write a table and print a summary."""
-    from ecozone.screening.batch import read_batch, screen_batch, write_batch
+    """Screen many projects (e.g. all parcels of a planned park); write a table (or parts) and print a summary."""
+    from ecozone.screening import batch
+
+    if (out is None) == (parts_dir is None):
+        raise typer.BadParameter("give either --out (one result table) or --parts-dir (a folder of part files)")
+    if part_format not in batch.PART_FORMATS:
+        raise typer.BadParameter(f"--part-format must be one of {', '.join(batch.PART_FORMATS)}, not {part_format}")
 
     def _batch():
-        features, file_crs = read_batch(file)
+        features, file_crs = batch.read_batch(file)
         screener = screening_service().screener(as_of.date() if as_of else None)
         if workers is None and dask is None:
-            result = screen_batch(screener, features, crs or file_crs)
+            if parts_dir is not None:
+                return batch.screen_batch_to_parts(screener, features, parts_dir, crs or file_crs, part_format).summary()
+            result = batch.screen_batch(screener, features, crs or file_crs)
         else:
-            from ecozone.screening.distributed import dask_client, screen_batch_distributed
+            from ecozone.screening import distributed
 
-            with dask_client(dask, workers) as client:
-                result = screen_batch_distributed(screener, features, client, crs or file_crs)
-        write_batch(out, result)
+            with distributed.dask_client(dask, workers) as client:
+                if parts_dir is not None:
+                    return distributed.screen_batch_distributed_to_parts(screener, features, client, parts_dir, crs or file_crs, part_format).summary()
+                result = distributed.screen_batch_distributed(screener, features, client, crs or file_crs)
+        batch.write_batch(out, result)
         return result.summary()
 
     summary = run(_batch)
+    written = out if out is not None else parts_dir
     failed = summary["by_verdict"].get("error", 0)
     if format == OutputFormat.json:
         emit_json(summary)
     else:
-        _print_batch_summary(out, summary)
+        _print_batch_summary(written, summary)
     if failed:
         # The table holds every row; the exit code tells a script that some rows need fixing.
-        err_console.print(f"{failed} of {summary['projects']} rows could not be screened; see the error column of {out}", highlight=False)
+        err_console.print(f"{failed} of {summary['projects']} rows could not be screened; see the error column of {written}", highlight=False)
         if not keep_going:
             raise typer.Exit(2)
 

@@ -14,11 +14,12 @@ import shapely
 import shapely.geometry
 from rich.progress import Progress
 
-from ecozone.errors import BadInput, EcozoneError, TooLarge
+from ecozone.errors import BadInput, Conflict, EcozoneError, TooLarge
 from ecozone.geo.crs import STORAGE_CRS
+from ecozone.geo.geoparquet import read_geoparquet, write_geoparquet
 from ecozone.geo.io import read_csv_geometries, read_vector, write_vector
 from ecozone.screening.engine import Screener
-from ecozone.screening.overlay import point_overlays
+from ecozone.screening.overlay import Overlay, overlay, point_overlays
 from ecozone.screening.project_input import ProjectInput, project_from_feature
 
 PROJECT_FIELDS = ("name", "industry", "nature")
@@ -51,6 +52,30 @@ class BatchResult:
             for unit_class in row.classes:
                 by_class.setdefault(str(unit_class), Counter())[row.verdict or "error"] += 1
         return {"projects": len(self.rows), "by_verdict": dict(by_verdict), "by_unit_class": {k: dict(v) for k, v in sorted(by_class.items())}}
+
+
+@dataclass
+class BatchParts:
+    """A batch written as numbered part files (one per chunk or Dask partition), with the
+    summary of each part; the rows themselves stay in the files."""
+
+    paths: list[Path]
+    summaries: list[dict]
+
+    def summary(self) -> dict:
+        """The parts' summaries added up (the shape of ``BatchResult.summary``)."""
+        by_verdict: Counter = Counter()
+        by_class: dict[str, Counter] = {}
+        for part in self.summaries:
+            by_verdict.update(part["by_verdict"])
+            for unit_class, counts in part["by_unit_class"].items():
+                by_class.setdefault(unit_class, Counter()).update(counts)
+        return {
+            "projects": sum(part["projects"] for part in self.summaries),
+            "by_verdict": dict(by_verdict),
+            "by_unit_class": {k: dict(v) for k, v in sorted(by_class.items())},
+            "parts": [str(path) for path in self.paths],
+        }
 
 
 def _attributes(row: dict) -> dict:
@@ -101,12 +126,12 @@ def _check_rows(path: Path, rows: int, max_rows: int | None) -> None:
 
 
 def read_batch(path: Path, max_rows: int | None = None) -> tuple[list[dict], str | None]:
-    """Project Features from a CSV, GeoJSON or GeoPackage, and the file's CRS; ``max_rows``
+    """Project Features from a CSV, GeoJSON, GeoPackage or GeoParquet file, and the file's CRS; ``max_rows``
     refuses (``TooLarge``) a larger file."""
     path = Path(path)
     if path.suffix.lower() == ".csv":
         return _csv_features(path, max_rows), None
-    table = read_vector(path)
+    table = read_geoparquet(path) if path.suffix.lower() == ".parquet" else read_vector(path)
     _check_rows(path, len(table), max_rows)
     return [
         _feature(table.row(i), g) for i, g in enumerate(table.geometries) if g is not None
@@ -134,12 +159,11 @@ def screen_chunk(
     screener: Screener, features: list[dict], crs: str | None = None, start: int = 0,
     positions: list[int] | None = None, max_vertices: int | None = None,
 ) -> list[BatchRow]:
-    """Screen projects numbered from ``start`` (or at ``positions`` of the input); points are
-    placed in bulk first.
+    """Screen projects numbered from ``start`` (or at ``positions`` of the input) together.
 
-    The answers are those of screening each project alone: the bulk placement runs the same
-    index queries for all points at once, and the evaluator reuses rule checks only where the
-    project's attributes or place are the same.
+    The answers are those of screening each project alone (``Screener.screen``): points are
+    placed with bulk index queries, and ``Screener.screen_many`` assesses each rule once per
+    distinct place and set of project fields, measuring distances for all projects at once.
     """
     index = positions if positions is not None else range(start, start + len(features))
     rows: list[BatchRow | None] = [None] * len(features)
@@ -150,14 +174,37 @@ def screen_chunk(
             parsed.append((k, name, project_from_feature(feature, crs, max_vertices)))
         except EcozoneError as exc:
             rows[k] = _error_row(index[k], name, feature if isinstance(feature, dict) else {}, exc.message)
-    points = [(k, p) for k, _, p in parsed if p.project.geometry.geom_type == "Point"]
-    located = dict(zip((k for k, _ in points), point_overlays(screener.snapshot, np.asarray([p.project.geometry for _, p in points], dtype=object)), strict=True)) if points else {}
-    for k, name, project in parsed:
+    placed = _overlays(screener, [p for _, _, p in parsed])
+    located = []
+    for (k, name, project), found in zip(parsed, placed, strict=True):
+        if isinstance(found, EcozoneError):
+            rows[k] = _error_row(index[k], name, features[k], found.message)
+        else:
+            located.append((k, name, project, found))
+    answers = screener.screen_many([p for _, _, p, _ in located], [o for _, _, _, o in located])
+    for (k, name, _, _), answer in zip(located, answers, strict=True):
         try:
-            rows[k] = _row(index[k], name, screener.screen(project, located.get(k), questions=False))
+            rows[k] = _row(index[k], name, screener.finish(answer))
         except EcozoneError as exc:
             rows[k] = _error_row(index[k], name, features[k], exc.message)
     return rows  # type: ignore[return-value]
+
+
+def _overlays(screener: Screener, projects: list[ProjectInput]) -> list[Overlay | EcozoneError]:
+    """Each project's overlay (points placed in bulk), or the error that screening it alone gives."""
+    found: list[Overlay | EcozoneError | None] = [None] * len(projects)
+    points = [k for k, p in enumerate(projects) if p.project.geometry.geom_type == "Point"]
+    if points:
+        bulk = point_overlays(screener.snapshot, np.asarray([projects[k].project.geometry for k in points], dtype=object))
+        for k, placed in zip(points, bulk, strict=True):
+            found[k] = placed
+    for k, project in enumerate(projects):
+        if found[k] is None:
+            try:
+                found[k] = overlay(screener.snapshot, project.project.geometry)
+            except EcozoneError as exc:
+                found[k] = exc
+    return found  # type: ignore[return-value]
 
 
 def screen_batch(
@@ -190,8 +237,10 @@ def _shape_or_none(raw) -> shapely.Geometry | None:
     return geometry
 
 
-def _columns(result: BatchResult) -> dict[str, list]:
+def _columns(result: BatchResult, with_row: bool = False) -> dict[str, list]:
     return {
+        # In a part the rows are in spatial order: ``row`` is the project's row in the input (from 1).
+        **({"row": [r.index + 1 for r in result.rows]} if with_row else {}),
         "name": [r.name for r in result.rows],
         "verdict": [r.verdict or "" for r in result.rows],
         "units": [",".join(r.units) for r in result.rows],
@@ -202,18 +251,80 @@ def _columns(result: BatchResult) -> dict[str, list]:
     }
 
 
-def write_batch(path: Path, result: BatchResult) -> None:
-    """Write the table: CSV (with WKT) or GeoPackage/GeoJSON (with geometry)."""
+def write_batch(path: Path, result: BatchResult, with_row: bool = False) -> None:
+    """Write the table: CSV (with WKT), GeoParquet, or GeoPackage/GeoJSON (with geometry)."""
     path = Path(path)
-    columns = _columns(result)
-    if path.suffix.lower() == ".csv":
+    columns = _columns(result, with_row)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
         with open(path, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow([*columns, "wkt"])
             for i, row in enumerate(result.rows):
                 writer.writerow([columns[c][i] for c in columns] + [row.geometry.wkt if row.geometry is not None else ""])
         return
+    if suffix == ".parquet":
+        write_geoparquet(path, [r.geometry for r in result.rows], columns, STORAGE_CRS)
+        return
     if path.exists():
         path.unlink()
     usable = [i for i, r in enumerate(result.rows) if r.geometry is not None]
     write_vector(path, [result.rows[i].geometry for i in usable], {k: [v[i] for i in usable] for k, v in columns.items()}, STORAGE_CRS, layer="screenings")
+
+
+# --- results in parts ----------------------------------------------------------------------
+
+PART_FORMATS = ("parquet", "csv")
+
+
+def prepare_parts_dir(directory: Path) -> Path:
+    """The folder for part files, created if needed; refused when it already holds parts (a
+    new run would mix its parts with an old run's)."""
+    directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise BadInput(f"{directory} is a file, not a folder for the result parts", field="parts_dir", value=str(directory))
+    if not directory.parent.is_dir():
+        raise BadInput(f"the folder {directory.parent} does not exist", field="parts_dir", value=str(directory))
+    directory.mkdir(exist_ok=True)
+    if any(directory.glob("part-*")):
+        raise Conflict(f"{directory} already holds result parts; choose an empty folder", field="parts_dir", value=str(directory))
+    return directory
+
+
+def part_path(directory: Path, number: int, part_format: str) -> Path:
+    """Where part ``number`` of a batch goes (``part-00000.parquet`` …)."""
+    if part_format not in PART_FORMATS:
+        raise BadInput(f"part format {part_format!r} is not one of {', '.join(PART_FORMATS)}", field="part_format", value=part_format)
+    return Path(directory) / f"part-{number:05d}.{part_format}"
+
+
+def screen_part(screener: Screener, features: list[dict], crs: str | None, positions: list[int], path: Path, max_vertices: int | None = None) -> dict:
+    """Screen the projects at ``positions`` of the input, write them to ``path``, return the summary."""
+    result = BatchResult(screen_chunk(screener, features, crs, positions=positions, max_vertices=max_vertices))
+    write_batch(path, result, with_row=True)
+    return result.summary()
+
+
+def screen_batch_to_parts(
+    screener: Screener,
+    features: list[dict],
+    directory: Path,
+    crs: str | None = None,
+    part_format: str = "parquet",
+    progress: bool = True,
+    chunk: int = CHUNK,
+    max_vertices: int | None = None,
+) -> BatchParts:
+    """Screen every project chunk by chunk, writing each chunk as a part: the rows of a large
+    batch are never all held at once."""
+    directory = prepare_parts_dir(directory)
+    parts = BatchParts([], [])
+    with Progress(disable=not progress, transient=True) as bar:
+        task = bar.add_task("screening projects", total=len(features))
+        for number, start in enumerate(range(0, len(features), chunk)):
+            path = part_path(directory, number, part_format)
+            positions = list(range(start, min(start + chunk, len(features))))
+            parts.summaries.append(screen_part(screener, features[start:start + chunk], crs, positions, path, max_vertices))
+            parts.paths.append(path)
+            bar.advance(task, len(positions))
+    return parts

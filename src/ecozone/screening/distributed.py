@@ -4,13 +4,16 @@ The input is sorted along a Morton (Z-order) curve of each project's position an
 partitions, so each partition covers a compact area and its projects share units, features and
 rule checks. The screener (snapshot, rulebook, feature catalog: a few MB) is sent to every
 worker once (``scatter(broadcast=True)``); each partition is screened with the single-process
-``screen_chunk``, so the answers are the same as on one process. Results come back in input order.
+``screen_chunk``, so the answers are the same as on one process. Results come back in input
+order, or each worker writes its partitions as part files (GeoParquet or CSV) and only their
+summaries come back.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import shapely
@@ -18,7 +21,7 @@ import shapely.geometry
 from distributed import Client, LocalCluster
 
 from ecozone.errors import BadInput
-from ecozone.screening.batch import BatchResult, screen_chunk
+from ecozone.screening.batch import BatchParts, BatchResult, part_path, prepare_parts_dir, screen_chunk, screen_part
 from ecozone.screening.engine import Screener
 
 PARTITION = 2000  # projects per task: large enough to amortise the task, small enough to balance
@@ -74,16 +77,37 @@ def dask_client(address: str | None = None, workers: int | None = None) -> Itera
             yield client
 
 
+def _partitions(features: list[dict], partition: int) -> list[list[int]]:
+    """Input positions in Morton order, cut into partitions of ``partition`` projects."""
+    order = morton_order(features).tolist()
+    return [order[start:start + partition] for start in range(0, len(order), partition)]
+
+
 def screen_batch_distributed(
     screener: Screener, features: list[dict], client: Client, crs: str | None = None, partition: int = PARTITION
 ) -> BatchResult:
     """Screen every project on the cluster behind ``client``; rows in input order."""
-    order = morton_order(features)
     remote_screener = client.scatter(screener, broadcast=True)
-    futures = []
-    for start in range(0, len(order), partition):
-        positions = order[start:start + partition].tolist()
-        futures.append(client.submit(screen_chunk, remote_screener, [features[i] for i in positions], crs, 0, positions, pure=False))
+    futures = [
+        client.submit(screen_chunk, remote_screener, [features[i] for i in positions], crs, 0, positions, pure=False)
+        for positions in _partitions(features, partition)
+    ]
     rows = [row for part in client.gather(futures) for row in part]
     rows.sort(key=lambda row: row.index)
     return BatchResult(rows)
+
+
+def screen_batch_distributed_to_parts(
+    screener: Screener, features: list[dict], client: Client, directory: Path, crs: str | None = None,
+    part_format: str = "parquet", partition: int = PARTITION,
+) -> BatchParts:
+    """Screen every project on the cluster; each worker writes the partitions it screens as part
+    files under ``directory`` (on a cluster of several machines, a folder they all share), and
+    only the parts' summaries come back."""
+    directory = prepare_parts_dir(directory)
+    remote_screener = client.scatter(screener, broadcast=True)
+    paths, futures = [], []
+    for number, positions in enumerate(_partitions(features, partition)):
+        paths.append(part_path(directory, number, part_format))
+        futures.append(client.submit(screen_part, remote_screener, [features[i] for i in positions], crs, positions, paths[-1], pure=False))
+    return BatchParts(paths, client.gather(futures))

@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import shapely
 
 from ecozone.geo.regions import ReferenceFeature
@@ -85,15 +86,25 @@ class ScreeningResult:
 
 def result_id_for(project: ProjectInput, snapshot: ZoningSnapshot, rulebook_digest: str) -> str:
     """A stable id: the same question on the same releases and rules gives the same id."""
+    return result_ids_for([project], snapshot, rulebook_digest)[0]
+
+
+def result_ids_for(projects: Sequence[ProjectInput], snapshot: ZoningSnapshot, rulebook_digest: str) -> list[str]:
+    """``result_id_for`` of many projects (their geometries written out at once)."""
+    geometries = np.asarray([p.project.geometry for p in projects], dtype=object)
+    texts = shapely.to_wkt(shapely.normalize(geometries), rounding_precision=9).tolist() if len(projects) else []
+    common = {"releases": list(snapshot.release_ids), "rulebook": rulebook_digest, "as_of": snapshot.as_of.isoformat()}
+    return [_result_id(project, text, common) for project, text in zip(projects, texts, strict=True)]
+
+
+def _result_id(project: ProjectInput, geometry_wkt: str, common: dict) -> str:
     canonical = json.dumps(
         {
-            "geometry": shapely.to_wkt(shapely.normalize(project.project.geometry), rounding_precision=9),
+            "geometry": geometry_wkt,
             "industry": project.project.industry,
             "nature": project.project.nature.value if project.project.nature else None,
             "attributes": {k: list(v) if isinstance(v, tuple) else v for k, v in sorted(project.project.attributes.items())},
-            "releases": list(snapshot.release_ids),
-            "rulebook": rulebook_digest,
-            "as_of": snapshot.as_of.isoformat(),
+            **common,
             # Declared offsets change the answer, so they are part of the question (absent: old ids hold).
             **({"offsets": project.feature["properties"]["offsets"]} if "offsets" in (project.feature.get("properties") or {}) else {}),
         },
@@ -135,17 +146,32 @@ class Screener:
         becomes under each answer."""
         result = located or overlay(self.snapshot, project.project.geometry)
         evaluation = self.evaluator.evaluate(project.project, self.context(result), self.snapshot.as_of, questions)
-        answer = ScreeningResult(
-            project=project,
-            overlay=result,
-            evaluation=evaluation,
-            snapshot=self.snapshot,
-            result_id=result_id_for(project, self.snapshot, self.rulebook.digest),
-            notes=list(project.notes),
-        )
+        return self.finish(self._answer(project, result, evaluation, result_id_for(project, self.snapshot, self.rulebook.digest)))
+
+    def screen_many(self, projects: Sequence[ProjectInput], located: Sequence[Overlay]) -> list[ScreeningResult]:
+        """``screen(project, overlay, questions=False)`` for many overlaid projects, sharing the
+        work they have in common; the post-steps are left to ``finish``, one answer at a time."""
+        contexts: dict[tuple, SpatialContext] = {}
+        shared = []
+        for result in located:
+            key = (tuple(o.unit.code for o in result.units), tuple(r.code for r in result.regions))
+            if key not in contexts:
+                contexts[key] = self.context(result)
+            shared.append(contexts[key])
+        evaluations = self.evaluator.evaluate_many([p.project for p in projects], shared, self.snapshot.as_of)
+        ids = result_ids_for(projects, self.snapshot, self.rulebook.digest)
+        return [self._answer(*parts) for parts in zip(projects, located, evaluations, ids, strict=True)]
+
+    def finish(self, answer: ScreeningResult) -> ScreeningResult:
+        """The answer after the post-steps (checks on stored state, such as the offset ledgers)."""
         for step in self.post_steps:
             answer = step(answer)
         return answer
+
+    def _answer(self, project: ProjectInput, located: Overlay, evaluation: Evaluation, result_id: str) -> ScreeningResult:
+        return ScreeningResult(
+            project=project, overlay=located, evaluation=evaluation, snapshot=self.snapshot, result_id=result_id, notes=list(project.notes)
+        )
 
 
 def build_catalog(features: list[ReferenceFeature]) -> FeatureCatalog:

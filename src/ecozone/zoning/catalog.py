@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,9 @@ DISTANCE_EPS_M = 1e-6
 # edges are split to this length (in degrees, ~500 m) before projecting, so the projected edges
 # follow the lon/lat ones to millimetres (a 30 km edge would otherwise bow by metres).
 _SEGMENT_DEG = 0.005
+# Feature outlines are cut into pieces of this many segments for distance queries, so the index
+# finds the few pieces near a project instead of every vertex of a long river being walked.
+_PIECE_SEGMENTS = 32
 
 
 # --- the spatial context ---------------------------------------------------------------------
@@ -65,6 +69,10 @@ class Selection:
     indices: tuple[int, ...]
     missing: tuple[str, ...] = ()
 
+    @cached_property
+    def members(self) -> frozenset[int]:
+        return frozenset(self.indices)
+
 
 @dataclass(frozen=True)
 class MetricProbe:
@@ -94,18 +102,30 @@ class FeatureCatalog:
         shapely.prepare(self._metric)
         self._tree = shapely.STRtree(self._metric)
         self._selections: dict[str, Selection] = {}
+        self._by_selector: dict[int, tuple[FeatureSelector, Selection]] = {}
+        self._pieces: tuple[np.ndarray, np.ndarray, shapely.STRtree] | None = None
 
     def __len__(self) -> int:
         return len(self.features)
+
+    # Sent to Dask workers with the screener: the lazily built distance index and the lookups by
+    # object identity are rebuilt there rather than shipped.
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_pieces": None, "_by_selector": {}}
 
     def feature(self, index: int) -> ReferenceFeature:
         return self.features[index]
 
     def select(self, selector: FeatureSelector) -> Selection:
         """The features a selector names (memoized per catalog)."""
+        # Looked up by identity first: the rulebook's selectors live as long as the catalog is used.
+        known = self._by_selector.get(id(selector))
+        if known is not None and known[0] is selector:
+            return known[1]
         memo_key = repr(selector)
         if memo_key not in self._selections:
             self._selections[memo_key] = self._select(selector)
+        self._by_selector[id(selector)] = (selector, self._selections[memo_key])
         return self._selections[memo_key]
 
     def _select(self, selector: FeatureSelector) -> Selection:
@@ -147,10 +167,15 @@ class FeatureCatalog:
 
     def measure(self, geometry: shapely.Geometry) -> MetricProbe:
         """Project a lon/lat geometry into the catalog CRS (once per evaluation)."""
-        metric = self._project(shapely.segmentize(geometry, _SEGMENT_DEG))
+        return self.measure_many([geometry])[0]
+
+    def measure_many(self, geometries: Sequence[shapely.Geometry]) -> list[MetricProbe]:
+        """``measure`` for many geometries with one transformation call."""
+        metric = self._project(shapely.segmentize(np.asarray(geometries, dtype=object), _SEGMENT_DEG))
         shapely.prepare(metric)
-        easting = shapely.centroid(metric).x
-        return MetricProbe(metric, 1.0 + easting * easting / (2.0 * _EARTH_RADIUS_M**2))
+        eastings = shapely.get_x(shapely.centroid(metric))
+        scales = 1.0 + eastings * eastings / (2.0 * _EARTH_RADIUS_M**2)
+        return [MetricProbe(g, float(k)) for g, k in zip(metric, scales.tolist(), strict=True)]
 
     def accuracy(self, index: int) -> float:
         """How far (metres) the feature may lie from where the catalog draws it: its stated
@@ -167,25 +192,76 @@ class FeatureCatalog:
     def near(self, probe: MetricProbe, limits: Mapping[int, float]) -> dict[int, float]:
         """Ground distances to the features of ``limits`` (position → band in metres) that lie
         within their band of the probe; a feature the probe touches is at 0."""
-        if not limits:
-            return {}
-        reach = max(limits.values()) * probe.scale + 1.0
-        # Filter by envelope first, and test exactly only the features some rule looks at.
-        window = shapely.buffer(shapely.envelope(probe.geometry), reach, cap_style="square", join_style="mitre")
-        candidates = np.asarray([int(i) for i in self._tree.query(window) if int(i) in limits], dtype=np.int64)
-        if len(candidates) == 0:
-            return {}
-        geoms = self._metric[candidates]
-        close = shapely.dwithin(geoms, probe.geometry, reach)
-        hits, geoms = candidates[close].tolist(), geoms[close]
-        if not hits:
-            return {}
-        touching = shapely.intersects(geoms, probe.geometry)
-        distances = np.zeros(len(hits))
-        apart = ~touching
-        if apart.any():
-            distances[apart] = shapely.distance(geoms[apart], probe.geometry) / probe.scale
-        return {i: float(d) for i, d in zip(hits, distances, strict=True) if d <= limits[i] + DISTANCE_EPS_M}
+        return self.near_many([probe], limits)[0]
+
+    def near_many(self, probes: Sequence[MetricProbe], limits: Mapping[int, float]) -> list[dict[int, float]]:
+        """``near`` for many probes: index queries for all at once, distances on arrays of pairs.
+
+        A feature touched by the probe is at 0. Otherwise its distance is the least distance to
+        the short pieces its outline is cut into (the same segments, so the same number as the
+        distance to the whole outline), found by the index within the widest band."""
+        found: list[dict[int, float]] = [{} for _ in probes]
+        if not limits or not probes or not len(self.features):
+            return found
+        band = np.full(len(self.features), -1.0)
+        band[np.fromiter(limits.keys(), dtype=np.int64)] = np.fromiter(limits.values(), dtype=float)
+        geometries = np.asarray([p.geometry for p in probes], dtype=object)
+        scales = np.asarray([p.scale for p in probes])
+        # Box candidates, then each pair tested on the prepared feature (the tree's own predicate
+        # would prepare the probe and walk every vertex of a large feature).
+        touch_probe, touch_feature = self._tree.query(geometries)
+        looked_at = band[touch_feature] >= 0
+        touch_probe, touch_feature = touch_probe[looked_at], touch_feature[looked_at]
+        touches = shapely.intersects(self._metric[touch_feature], geometries[touch_probe])
+        touch_probe, touch_feature = touch_probe[touches], touch_feature[touches]
+        pieces, owners, piece_tree = self._outline_pieces()
+        reach = max(limits.values()) * scales + 1.0
+        near_probe, near_piece = piece_tree.query(geometries, predicate="dwithin", distance=reach)
+        near_feature = owners[near_piece]
+        looked_at = band[near_feature] >= 0
+        near_probe, near_piece, near_feature = near_probe[looked_at], near_piece[looked_at], near_feature[looked_at]
+        n = len(self.features)
+        touching = set((touch_probe * n + touch_feature).tolist())
+        pair = near_probe * n + near_feature
+        apart = np.fromiter((k not in touching for k in pair.tolist()), dtype=bool, count=len(pair))
+        pair, near_probe, near_piece = pair[apart], near_probe[apart], near_piece[apart]
+        distances = shapely.distance(pieces[near_piece], geometries[near_probe])
+        order = np.lexsort((distances, pair))
+        pair, distances = pair[order], distances[order]
+        first = np.ones(len(pair), dtype=bool)
+        first[1:] = pair[1:] != pair[:-1]
+        pair, distances = pair[first], distances[first] / scales[pair[first] // n]
+        all_pairs = np.concatenate([touch_probe * n + touch_feature, pair])
+        all_distances = np.concatenate([np.zeros(len(touch_probe)), distances])
+        within = all_distances <= band[all_pairs % n] + DISTANCE_EPS_M
+        for k, d in zip(all_pairs[within].tolist(), all_distances[within].tolist(), strict=True):
+            found[k // n][k % n] = d
+        return found
+
+    def _outline_pieces(self) -> tuple[np.ndarray, np.ndarray, shapely.STRtree]:
+        """Every feature's outline (a polygon's rings, a line, points) cut into pieces of at
+        most ``_PIECE_SEGMENTS`` segments, the feature of each piece, and their index."""
+        if self._pieces is None:
+            pieces: list[shapely.Geometry] = []
+            owners: list[int] = []
+            for i, geometry in enumerate(self._metric):
+                outline = shapely.boundary(geometry) if shapely.get_dimensions(geometry) == 2 else geometry
+                for part in shapely.get_parts(outline):
+                    cut = _cut_line(part) if part.geom_type in ("LineString", "LinearRing") else [part]
+                    pieces.extend(cut)
+                    owners.extend([i] * len(cut))
+            array = np.asarray(pieces, dtype=object)
+            self._pieces = (array, np.asarray(owners, dtype=np.int64), shapely.STRtree(array))
+        return self._pieces
+
+
+def _cut_line(line: shapely.Geometry) -> list[shapely.Geometry]:
+    """A line as consecutive pieces of at most ``_PIECE_SEGMENTS`` segments (shared end points)."""
+    coords = shapely.get_coordinates(line)
+    if len(coords) <= _PIECE_SEGMENTS + 1:
+        return [shapely.LineString(coords)] if len(coords) > 1 else [shapely.Point(coords[0])]
+    starts = range(0, len(coords) - 1, _PIECE_SEGMENTS)
+    return [shapely.LineString(coords[k:k + _PIECE_SEGMENTS + 1]) for k in starts]
 
 
 def _describe_selector(selector: FeatureSelector) -> str:

@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ecozone.zoning.catalog import DISTANCE_EPS_M, FeatureCatalog, MetricProbe, SpatialContext
+from ecozone.zoning.catalog import DISTANCE_EPS_M, FeatureCatalog, MetricProbe, Selection, SpatialContext
 from ecozone.zoning.checks import (
     MAX_NAMED_HITS,
     OPERATORS_ZH,
@@ -93,6 +93,10 @@ class _Situation:
             )
         return self._location_key
 
+    def measured(self, probe: MetricProbe, near: dict[int, float]) -> None:
+        """Distances measured beforehand (with other projects' at once)."""
+        self._probe, self._near = probe, near
+
     def variant(self, project: Project, assume: Mapping[str, bool]) -> _Situation:
         """The same place with other project fields or decided checks (distances reused)."""
         other = _Situation(project, self.context, self._limits, assume)
@@ -112,6 +116,10 @@ class _Situation:
         return check
 
 
+def _not_applicable(rule: Rule, check: Check) -> NotApplicable:
+    return NotApplicable(rule.id, rule.not_applies, "；".join(check.reasons))
+
+
 def _hashable(value: Any) -> Any:
     if isinstance(value, list | tuple | set | frozenset):
         return tuple(_hashable(v) for v in value)
@@ -125,6 +133,19 @@ def _hashable(value: Any) -> Any:
 # attributes or place: batch screening of many parcels in a few units with a few industries
 # evaluates each distinct case once. Bounded; cleared when full (refilling is cheap).
 MEMO_LIMIT = 200_000
+
+
+def _measure_together(situations: Sequence[_Situation]) -> None:
+    """Project every geometry and find its near features in one pass per catalog."""
+    by_catalog: dict[int, list[_Situation]] = {}
+    for situation in situations:
+        by_catalog.setdefault(id(situation.context.catalog), []).append(situation)
+    for group in by_catalog.values():
+        catalog = group[0].context.catalog
+        probes = catalog.measure_many([s.project.geometry for s in group])
+        nears = catalog.near_many(probes, group[0]._limits)
+        for situation, probe, near in zip(group, probes, nears, strict=True):
+            situation.measured(probe, near)
 
 
 # --- the evaluator ---------------------------------------------------------------------------
@@ -148,6 +169,12 @@ class Evaluator:
         self._obligations = {r.id: r.obligation.format_map(values) if r.obligation else None for r in rulebook.rules}
         self._feature_places = [p for r in rulebook.rules for p in r.where if p.features is not None]
         self._limits: dict[int, tuple[FeatureCatalog, dict[int, float]]] = {}
+        self._outside_checks: dict[int, tuple[Place, FeatureCatalog, Check]] = {}
+
+    # Sent to Dask workers with the screener: the memo of rule checks stays behind (it is keyed
+    # partly by object identity, and refills as the worker screens).
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_memo": None if self._memo is None else {}, "_outside_checks": {}}
 
     def _limits_for(self, catalog: FeatureCatalog) -> dict[int, float]:
         """For each feature some rule selects, the widest band any rule draws around it."""
@@ -186,6 +213,20 @@ class Evaluator:
         verdict = combine_verdict(findings)
         return Evaluation(verdict, tuple(findings), tuple(skipped), as_of, self.rulebook.summary(), asked)
 
+    def evaluate_many(self, projects: Sequence[Project], contexts: Sequence[SpatialContext], as_of: dt.date) -> list[Evaluation]:
+        """``evaluate(…, questions=False)`` of each project, sharing work between them: each rule
+        is assessed once per distinct place (units, regions) and once per distinct set of project
+        fields; only rules on reference features are assessed project by project, with the
+        distances of all projects measured at once."""
+        situations = [_Situation(p, c, self._limits_for(c.catalog)) for p, c in zip(projects, contexts, strict=True)]
+        _measure_together(situations)
+        shared = _SharedAssessment(self, as_of)
+        evaluations = []
+        for situation in situations:
+            findings, skipped = shared.run(situation)
+            evaluations.append(Evaluation(combine_verdict(findings), tuple(findings), tuple(skipped), as_of, self.rulebook.summary()))
+        return evaluations
+
     def _run(self, situation: _Situation, as_of: dt.date) -> tuple[list[Finding], list[NotApplicable]]:
         findings: list[Finding] = []
         skipped: list[NotApplicable] = []
@@ -202,28 +243,37 @@ class Evaluator:
         for shown_at, test in self._tests(rule, situation):
             check = test()
             if check.state is False:
-                skipped.append(NotApplicable(rule.id, rule.not_applies, "；".join(check.reasons)))
+                skipped.append(_not_applicable(rule, check))
                 return
             checks.append((shown_at, check))
         checks.sort(key=lambda item: item[0])
+        outcome = self._conclude(rule, rule_file, checks)
+        (skipped if isinstance(outcome, NotApplicable) else findings).append(outcome)
+
+    def _conclude(self, rule: Rule, rule_file: RuleFile, checks: Sequence[tuple[int, Check]]) -> Finding | NotApplicable:
+        """A finding (applies, or review naming what is missing) from checks none of which failed,
+        in the order they are shown; an encouragement that cannot be decided is not applied."""
         reasons = tuple(r for _, c in checks for r in c.reasons) or ("规则适用于其管辖范围内的全部项目",)
         missing = tuple(dict.fromkeys(m for _, c in checks for m in c.missing))
         if not missing:
-            findings.append(Finding(rule, rule_file, Outcome.APPLIES, reasons, (), self._obligations[rule.id]))
-        elif rule.effect is Effect.ENCOURAGE:
-            skipped.append(NotApplicable(rule.id, rule.not_applies, "信息不足，鼓励类规则不作判定"))
-        else:
-            findings.append(Finding(rule, rule_file, Outcome.REVIEW, reasons, missing, self._obligations[rule.id]))
+            return Finding(rule, rule_file, Outcome.APPLIES, reasons, (), self._obligations[rule.id])
+        if rule.effect is Effect.ENCOURAGE:
+            return NotApplicable(rule.id, rule.not_applies, "信息不足，鼓励类规则不作判定")
+        return Finding(rule, rule_file, Outcome.REVIEW, reasons, missing, self._obligations[rule.id])
 
     def _tests(self, rule: Rule, situation: _Situation) -> list[tuple[int, Callable[[], Check]]]:
         """The checks of a rule, cheapest first (spatial work last), each with its place in the reason."""
-        project = situation.project
         attributes, location = situation.attribute_key, situation.location_key
+        tests = [(shown_at, self._memoized((rule.id, shown_at), attributes, test)) for shown_at, test in self._attribute_tests(rule, situation)]
+        return [*tests, (0, self._memoized((rule.id, 0), location, lambda: self._check_where(rule.where, situation)))]
+
+    def _attribute_tests(self, rule: Rule, situation: _Situation) -> list[tuple[int, Callable[[], Check]]]:
+        """The checks of a rule that read only the project's fields (nature, who, conditions)."""
+        project = situation.project
         return [
-            (3, self._memoized((rule.id, 3), attributes, lambda: situation.decide(check_nature(rule.natures, project)))),
-            (1, self._memoized((rule.id, 1), attributes, lambda: self._check_who(rule.who, situation))),
-            (2, self._memoized((rule.id, 2), attributes, lambda: self._check_conditions(rule.conditions, situation))),
-            (0, self._memoized((rule.id, 0), location, lambda: self._check_where(rule.where, situation))),
+            (3, lambda: situation.decide(check_nature(rule.natures, project))),
+            (1, lambda: self._check_who(rule.who, situation)),
+            (2, lambda: self._check_conditions(rule.conditions, situation)),
         ]
 
     def _memoized(self, part: tuple, key: Callable[[], tuple], check: Callable[[], Check]) -> Callable[[], Check]:
@@ -343,10 +393,12 @@ class Evaluator:
         catalog = situation.context.catalog
         selection = catalog.select(place.features)  # type: ignore[arg-type]
         limit = self.distance_of(place)
-        near = situation.near()
         certain, doubtful = [], []
-        for i in selection.indices:
-            distance = near.get(i, math.inf)
+        # Only features near the project can be within the band (``near`` holds every feature
+        # within the widest band any rule draws around it, plus its accuracy).
+        for i, distance in situation.near().items():
+            if i not in selection.members:
+                continue
             accuracy = catalog.accuracy(i)
             if distance > limit + accuracy + DISTANCE_EPS_M:
                 continue
@@ -362,8 +414,15 @@ class Evaluator:
         if selection.missing:
             missing = tuple(Missing("reference_features", f"参考要素 {m} 不在要素目录中", m) for m in selection.missing)
             return Check(None, (f"缺少参考要素数据：{'、'.join(selection.missing)}",), missing)
-        band = f"{limit:.0f}米范围内" if limit > 0 else "范围内"
-        return Check(False, (f"项目不在{selection_names(catalog, selection)}{band}",))
+        return self._outside(place, catalog, selection, limit)
+
+    def _outside(self, place: Place, catalog: FeatureCatalog, selection: Selection, limit: float) -> Check:
+        """The project is not within the band of any selected feature (the same words each time)."""
+        known = self._outside_checks.get(id(place))
+        if known is None or known[0] is not place or known[1] is not catalog:
+            band = f"{limit:.0f}米范围内" if limit > 0 else "范围内"
+            known = self._outside_checks[id(place)] = (place, catalog, Check(False, (f"项目不在{selection_names(catalog, selection)}{band}",)))
+        return known[2]
 
     @staticmethod
     def _certainly_within(distance: float, accuracy: float, limit: float, depth: Callable[[], float]) -> bool:
@@ -389,3 +448,128 @@ class Evaluator:
             label = f"项目是否位于{feature.name}的管控范围内（{where}，要素目录位置精度约±{accuracy:.0f}米，请以实测位置核实）"
             missing.append(Missing("location", label, feature.key))
         return Check(None, tuple(reasons), tuple(missing))
+
+
+# One rule's outcome as far as it is known before the project-by-project part: a rule that does
+# not apply, its checks so far, or (None) a where-check on reference features still to run.
+_Part = NotApplicable | Check | tuple[tuple[int, Check], ...] | None
+
+
+class _SharedAssessment:
+    """The rules of one evaluator on one day, assessed for many projects: the parts that read
+    only the place (units, regions) once per place, the parts that read only the project's
+    fields once per distinct set of fields, and the rest (reference features) per project —
+    except where no feature a rule looks at is near the project, which is the same for all."""
+
+    def __init__(self, evaluator: Evaluator, as_of: dt.date) -> None:
+        self.evaluator = evaluator
+        self.as_of = as_of
+        self._order = [(rule_file, rule) for rule_file in evaluator.rulebook.files for rule in rule_file.rules]
+        self._by_fields: dict[tuple, list[_Part]] = {}
+        self._by_place: dict[tuple, list[tuple[int, RuleFile, Rule, _Part]]] = {}
+        self._in_force: dict[frozenset[str], list[int]] = {}
+        # Many rules draw the same place (most: anywhere); each distinct one is checked once per place.
+        spelled = [repr(rule.where) for _, rule in self._order]
+        self._where_of = [spelled.index(text) for text in spelled]
+        self._anywhere = [all(place.anywhere for place in rule.where) for _, rule in self._order]
+        self._on_features = [any(place.features is not None for place in rule.where) for _, rule in self._order]
+        self._wheres: dict[tuple, NotApplicable | Check] = {}
+        self._far: dict[int, NotApplicable | Check] = {}
+        self._concluded: dict[tuple[int, int, int], Finding | NotApplicable] = {}
+
+    def run(self, situation: _Situation) -> tuple[list[Finding], list[NotApplicable]]:
+        """What ``Evaluator._run`` finds, from the shared parts and the project's own."""
+        fields = self._fields(situation)
+        findings: list[Finding] = []
+        skipped: list[NotApplicable] = []
+        for position, rule_file, rule, where in self._place(situation):
+            part = fields[position]
+            if part is None:
+                part = fields[position] = self._fields_part(rule, situation)
+            if isinstance(part, NotApplicable):
+                skipped.append(part)
+                continue
+            if where is None:
+                where = self._where_on_features(position, situation)
+            if isinstance(where, NotApplicable):
+                skipped.append(where)
+                continue
+            outcome = self._conclude(position, rule_file, rule, where, part)  # type: ignore[arg-type]
+            (skipped if isinstance(outcome, NotApplicable) else findings).append(outcome)
+        return findings, skipped
+
+    def _conclude(self, position: int, rule_file: RuleFile, rule: Rule, where: Check, part: tuple) -> Finding | NotApplicable:
+        """The rule's finding; shared between projects when its where-check and fields part are."""
+        key = (position, id(where), id(part))
+        known = self._concluded.get(key)
+        if known is None:
+            known = self.evaluator._conclude(rule, rule_file, ((0, where), *part))
+            if not self._on_features[position] or where is self._far.get(position):
+                self._concluded[key] = known  # both parts are kept (and so keep their ids) for the whole run
+        return known
+
+    def _where_on_features(self, position: int, situation: _Situation) -> NotApplicable | Check:
+        """A where-check on reference features; the same for every project none of whose near
+        features the rule selects."""
+        rule = self._order[position][1]
+        near = situation.near()
+        far = all(place.features is not None for place in rule.where) and not any(
+            i in members for members in self._members(rule, situation) for i in near
+        )
+        if far and position in self._far:
+            return self._far[position]
+        where = self.evaluator._check_where(rule.where, situation)
+        where = _not_applicable(rule, where) if where.state is False else where
+        if far:
+            self._far[position] = where
+        return where
+
+    def _members(self, rule: Rule, situation: _Situation) -> list[frozenset[int]]:
+        catalog = situation.context.catalog
+        return [catalog.select(place.features).members for place in rule.where if place.features is not None]
+
+    def _fields(self, situation: _Situation) -> list[_Part]:
+        key = situation.attribute_key()
+        found = self._by_fields.get(key)
+        if found is None:
+            found = self._by_fields[key] = [None] * len(self._order)
+        return found
+
+    def _fields_part(self, rule: Rule, situation: _Situation) -> NotApplicable | tuple[tuple[int, Check], ...]:
+        checks = []
+        for shown_at, test in self.evaluator._attribute_tests(rule, situation):
+            check = test()
+            if check.state is False:
+                return _not_applicable(rule, check)
+            checks.append((shown_at, check))
+        return tuple(sorted(checks, key=lambda item: item[0]))
+
+    def _place(self, situation: _Situation) -> list[tuple[int, RuleFile, Rule, _Part]]:
+        context = situation.context
+        key = (id(context.catalog), tuple(context.units), tuple(context.regions))
+        plan = self._by_place.get(key)
+        if plan is None:
+            plan = self._by_place[key] = [
+                (position, *self._order[position], None if self._on_features[position] else self._where(position, key, situation))
+                for position in self._rules_in_force(context.region_codes)
+            ]
+        return plan
+
+    def _rules_in_force(self, region_codes: frozenset[str]) -> list[int]:
+        """Positions of the rules in force in the jurisdictions the place lies in."""
+        found = self._in_force.get(region_codes)
+        if found is None:
+            found = self._in_force[region_codes] = [
+                position for position, (rule_file, rule) in enumerate(self._order)
+                if rule_file.jurisdiction in region_codes and rule.in_force(self.as_of)
+            ]
+        return found
+
+    def _where(self, position: int, place_key: tuple, situation: _Situation) -> NotApplicable | Check:
+        """A where-check on units and regions only: the same for every project at this place."""
+        rule = self._order[position][1]
+        key = (self._where_of[position], None if self._anywhere[position] else place_key)
+        where = self._wheres.get(key)
+        if where is None:
+            where = self._wheres[key] = self.evaluator._check_where(rule.where, situation)
+        return _not_applicable(rule, where) if where.state is False else where
