@@ -12,6 +12,7 @@ summaries come back.
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,22 +33,32 @@ def morton_order(features: list[dict]) -> np.ndarray:
 
     Projects without a readable geometry sort first; they only produce error rows.
     """
-    centres = np.full((len(features), 2), np.nan)
-    for i, feature in enumerate(features):
-        try:
-            geometry = shapely.geometry.shape(feature["geometry"])
-        except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.GEOSException):
-            continue
-        if not geometry.is_empty:
-            minx, miny, maxx, maxy = geometry.bounds
-            centres[i] = ((minx + maxx) / 2, (miny + maxy) / 2)
-    known = ~np.isnan(centres).any(axis=1)
+    centres = np.asarray([_centre(feature) for feature in features], dtype=float).reshape(-1, 2)
+    known = np.isfinite(centres).all(axis=1)
     keys = np.zeros(len(features), dtype=np.uint64)
     if known.any():
-        lo, hi = np.nanmin(centres, axis=0), np.nanmax(centres, axis=0)
+        lo, hi = centres[known].min(axis=0), centres[known].max(axis=0)
         scaled = ((centres[known] - lo) / np.where(hi > lo, hi - lo, 1.0) * 65535).astype(np.uint64)
         keys[known] = _interleave(scaled[:, 0]) | (_interleave(scaled[:, 1]) << np.uint64(1))
     return np.lexsort((keys, known))
+
+
+def _centre(feature: dict) -> tuple[float, float]:
+    """The centre of a project's bounding box; NaN when its geometry cannot be read."""
+    raw = feature.get("geometry") if isinstance(feature, dict) else None
+    # Points (the bulk of large batches) are read straight from their coordinates.
+    if isinstance(raw, dict) and raw.get("type") == "Point":
+        coordinates = raw.get("coordinates")
+        if isinstance(coordinates, list | tuple) and len(coordinates) >= 2 and all(isinstance(c, int | float) for c in coordinates[:2]):
+            return float(coordinates[0]), float(coordinates[1])
+    try:
+        geometry = shapely.geometry.shape(raw)
+    except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.GEOSException):
+        return math.nan, math.nan
+    if geometry.is_empty:
+        return math.nan, math.nan
+    minx, miny, maxx, maxy = geometry.bounds
+    return (minx + maxx) / 2, (miny + maxy) / 2
 
 
 def _interleave(v: np.ndarray) -> np.ndarray:
@@ -83,11 +94,17 @@ def _partitions(features: list[dict], partition: int) -> list[list[int]]:
     return [order[start:start + partition] for start in range(0, len(order), partition)]
 
 
+def _send(screener: Screener, client: Client):
+    """The screener on every worker, under a key of its own: a key derived from its content would
+    be shared with an earlier run's copy, which the scheduler may be dropping at that moment."""
+    return client.scatter(screener, broadcast=True, hash=False)
+
+
 def screen_batch_distributed(
     screener: Screener, features: list[dict], client: Client, crs: str | None = None, partition: int = PARTITION
 ) -> BatchResult:
     """Screen every project on the cluster behind ``client``; rows in input order."""
-    remote_screener = client.scatter(screener, broadcast=True)
+    remote_screener = _send(screener, client)
     futures = [
         client.submit(screen_chunk, remote_screener, [features[i] for i in positions], crs, 0, positions, pure=False)
         for positions in _partitions(features, partition)
@@ -105,7 +122,7 @@ def screen_batch_distributed_to_parts(
     files under ``directory`` (on a cluster of several machines, a folder they all share), and
     only the parts' summaries come back."""
     directory = prepare_parts_dir(directory)
-    remote_screener = client.scatter(screener, broadcast=True)
+    remote_screener = _send(screener, client)
     paths, futures = [], []
     for number, positions in enumerate(_partitions(features, partition)):
         paths.append(part_path(directory, number, part_format))
