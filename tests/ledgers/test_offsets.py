@@ -24,10 +24,11 @@ NOW = dt.datetime(2025, 7, 2, 9, 0, tzinfo=dt.UTC)
 TAIYUAN_POINT = {"type": "Point", "coordinates": [112.48, 37.80]}  # 晋源区, inside the "1+30" zone
 
 
-def heating_plant(name: str, offsets: dict | None = None) -> dict:
-    """A new coal-fired heating plant in 太原 (D4430) that adds coal consumption."""
+def heating_plant(name: str, offsets: dict | None = None, in_park: bool = False) -> dict:
+    """A new coal-fired heating plant in 太原 (D4430) that adds coal consumption (outside a park
+    unless ``in_park``: then the park's stormwater obligation applies as well)."""
     properties = {"name": name, "industry": "D4430", "nature": "new",
-                  "attributes": {"adds_coal_consumption": True, "in_park": True, "kinds": []}}
+                  "attributes": {"adds_coal_consumption": True, "in_park": in_park, "kinds": []}}
     if offsets is not None:
         properties["offsets"] = offsets
     return {"type": "Feature", "properties": properties, "geometry": TAIYUAN_POINT}
@@ -59,6 +60,15 @@ def test_without_a_ledger_source_the_answer_is_review_naming_what_is_missing(ser
     section = coal_section(answer)
     assert section["ratio"] == 1.2 and section["ratio_assumed"] and not section["sufficient"]
     assert {r["rule_id"] for r in section["rules"]} == {"SX-000-COAL-SUBSTITUTION", "SX-000-COAL-CAP-JJJ"}
+
+
+def test_a_missing_source_never_softens_a_restriction_that_applies_anyway(service):
+    result, _ = service.screen(heating_plant("园区内无替代来源的供热站", in_park=True), as_of=AS_OF, store=False)
+    answer = result.to_dict()
+    # The park's stormwater obligation applies whatever the offset: restricted, not review.
+    assert answer["verdict"] == "restricted"
+    assert any(f["rule_id"] == "SX-001-PARK-STORMWATER" and f["outcome"] == "applies" for f in answer["findings"])
+    assert answer["findings"][0]["outcome"] == "review" and answer["findings"][0]["missing"][0]["field"] == "offsets.coal"
 
 
 def test_a_sufficient_source_gives_restricted_with_the_draw_then_refuses_a_second_draw(shanxi_engine, service):

@@ -25,15 +25,11 @@ from ecozone.ledgers.model import REQUIREMENTS, RESOURCES, Requirement, Source
 from ecozone.ledgers.settings import LedgerSettings, get_ledger_settings
 from ecozone.store.engine import make_engine
 from ecozone.zoning.repositories import regions as region_store
-from ecozone.zoning.findings import Finding, Missing, Outcome, Verdict
+from ecozone.zoning.findings import Finding, Missing, Outcome, Verdict, combine_verdict, most_severe
 from ecozone.zoning.settings import RuleSettings, get_rule_settings
 
 if TYPE_CHECKING:
     from ecozone.screening.engine import ScreeningResult
-
-# Verdicts an unshown offset does not soften: a ban (or a ban not ruled out) stays first.
-_KEPT_VERDICTS = {"prohibited", "possibly_prohibited"}
-
 
 def city_of(code: str) -> str:
     return code[:4] + "00"
@@ -228,9 +224,11 @@ class OffsetCheck:
         findings = [_refine(f, [c for c in checks if f.rule.id in {r.rule_id for r in c.rules}]) for f in result.evaluation.findings]
         # The deciding questions first: offsets still open lead the findings.
         findings.sort(key=lambda f: 0 if f.outcome is Outcome.REVIEW and any(m.field.startswith("offsets") for m in f.missing) else 1)
-        verdict = result.evaluation.verdict
-        if any(not c.sufficient for c in checks) and verdict.value not in _KEPT_VERDICTS:
-            verdict = Verdict.REVIEW
+        # An offset not shown turns its own finding into a question (review), and never softens
+        # what the other findings establish: a ban, or a restriction that applies anyway.
+        verdict = combine_verdict(findings)
+        if any(not c.sufficient for c in checks):
+            verdict = most_severe([verdict, Verdict.REVIEW])
         evaluation = dataclasses.replace(result.evaluation, verdict=verdict, findings=tuple(findings))
         extra = {**result.extra, "offsets": [c.to_dict() for c in checks]}
         return dataclasses.replace(result, evaluation=evaluation, extra=extra)
