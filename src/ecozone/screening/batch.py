@@ -3,9 +3,12 @@ each screened against the same snapshot, written back as a table with a summary.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import json
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,7 +168,23 @@ def screen_chunk(
     placed with bulk index queries, and ``Screener.screen_many`` assesses each rule once per
     distinct place and set of project fields, measuring distances for all projects at once.
     """
-    index = positions if positions is not None else range(start, start + len(features))
+    with _heap_set_aside():
+        return _screen_chunk(screener, features, crs, positions if positions is not None else range(start, start + len(features)), max_vertices)
+
+
+@contextlib.contextmanager
+def _heap_set_aside() -> Iterator[None]:
+    """Keep the cyclic garbage collector off the objects alive before the chunk (the snapshot,
+    rulebook and catalog: hundreds of thousands), which it would otherwise walk again and again
+    as the chunk allocates; a third of a batch's time here. They are handed back afterwards."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _screen_chunk(screener: Screener, features: list[dict], crs: str | None, index: Sequence[int], max_vertices: int | None) -> list[BatchRow]:
     rows: list[BatchRow | None] = [None] * len(features)
     parsed: list[tuple[int, str, ProjectInput]] = []
     for k, feature in enumerate(features):

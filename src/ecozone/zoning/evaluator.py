@@ -473,7 +473,7 @@ class _SharedAssessment:
         self._where_of = [spelled.index(text) for text in spelled]
         self._anywhere = [all(place.anywhere for place in rule.where) for _, rule in self._order]
         self._on_features = [any(place.features is not None for place in rule.where) for _, rule in self._order]
-        self._wheres: dict[tuple, NotApplicable | Check] = {}
+        self._wheres: dict[tuple[int, int | None], NotApplicable | Check] = {}
         self._far: dict[int, NotApplicable | Check] = {}
         self._concluded: dict[tuple[int, int, int], Finding | NotApplicable] = {}
 
@@ -549,8 +549,9 @@ class _SharedAssessment:
         key = (id(context.catalog), tuple(context.units), tuple(context.regions))
         plan = self._by_place.get(key)
         if plan is None:
+            place = len(self._by_place)  # a small number for the place, cheaper to look up than its key
             plan = self._by_place[key] = [
-                (position, *self._order[position], None if self._on_features[position] else self._where(position, key, situation))
+                (position, *self._order[position], None if self._on_features[position] else self._where(position, place, situation))
                 for position in self._rules_in_force(context.region_codes)
             ]
         return plan
@@ -565,10 +566,10 @@ class _SharedAssessment:
             ]
         return found
 
-    def _where(self, position: int, place_key: tuple, situation: _Situation) -> NotApplicable | Check:
+    def _where(self, position: int, place: int, situation: _Situation) -> NotApplicable | Check:
         """A where-check on units and regions only: the same for every project at this place."""
         rule = self._order[position][1]
-        key = (self._where_of[position], None if self._anywhere[position] else place_key)
+        key = (self._where_of[position], None if self._anywhere[position] else place)
         where = self._wheres.get(key)
         if where is None:
             where = self._wheres[key] = self.evaluator._check_where(rule.where, situation)
