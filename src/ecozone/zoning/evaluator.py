@@ -11,7 +11,6 @@ feature) — then it yields ``review`` naming what is missing, never a silent pa
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
