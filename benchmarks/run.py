@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 import traceback
@@ -101,6 +102,9 @@ def print_table(figures: list[Figure], machine: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    # How busy the machine was: figures from a shared machine are read as ratios, not absolutes.
+    load_at_start = os.getloadavg()
+    started = time.perf_counter()
     dataset = choose_dataset(args.data)
     console.print(f"data: {dataset.kind} ({dataset.paths.demo_units})")
     if dataset.kind != "demo":
@@ -136,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         if database is not None:
             database.close()
     print_table(figures, machine)
+    machine["load_average_1_5_15"] = {"start": [round(v, 2) for v in load_at_start], "end": [round(v, 2) for v in os.getloadavg()]}
+    machine["run_seconds"] = round(time.perf_counter() - started, 0)
     results = {
         "machine": machine,
         "data": dataset.describe(),
