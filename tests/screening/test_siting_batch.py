@@ -179,6 +179,23 @@ def test_batch_cli_writes_geoparquet_parts_and_reads_geoparquet(shanxi_sqlite, t
     assert neither.returncode == 2 and "--parts-dir" in neither.stderr
 
 
+def test_batch_cli_streams_a_csv_into_parts_and_refuses_a_bad_line_before_writing_any(shanxi_sqlite, tmp_path):
+    source = tmp_path / "parcels.csv"
+    source.write_bytes(_csv(BATCH[:2] * 3))
+    table = run_ecozone(["screen-batch", str(source), "--out", str(tmp_path / "table.csv"), "-f", "json"], shanxi_sqlite)
+    parts = run_ecozone(["screen-batch", str(source), "--parts-dir", str(tmp_path / "parts"), "--part-format", "csv", "-f", "json"], shanxi_sqlite)
+    assert parts.returncode == 0, parts.stderr
+    summary = json.loads(parts.stdout)
+    assert summary["projects"] == 6 and summary["by_verdict"] == json.loads(table.stdout)["by_verdict"]
+    written = (tmp_path / "parts" / "part-00000.csv").read_text(encoding="utf-8").splitlines()
+    assert written[0].startswith("row,name,verdict") and [line.split(",")[0] for line in written[1:]] == ["1", "2", "3", "4", "5", "6"]
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(_csv(BATCH[:2] + [{**BATCH[0], "lon": "东经112度"}]))
+    refused = run_ecozone(["screen-batch", str(bad), "--parts-dir", str(tmp_path / "never"), "-f", "json"], shanxi_sqlite)
+    assert refused.returncode == 2 and "line 4" in refused.stderr and "lon" in refused.stderr
+    assert not (tmp_path / "never").exists()
+
+
 def test_batch_cli_names_an_unreachable_dask_scheduler(shanxi_sqlite, tmp_path):
     source = tmp_path / "parcels.csv"
     source.write_bytes(_csv(BATCH[:1]))

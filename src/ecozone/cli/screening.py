@@ -136,11 +136,14 @@ def screen_batch_command(
         raise typer.BadParameter(f"--part-format must be one of {', '.join(batch.PART_FORMATS)}, not {part_format}")
 
     def _batch():
+        if parts_dir is not None and workers is None and dask is None:
+            # One process writing parts: the input is read as it is screened, a chunk at a time.
+            chunks, file_crs, total = batch.stream_batch(file)
+            screener = screening_service().screener(as_of.date() if as_of else None)
+            return batch.screen_batch_to_parts(screener, chunks, parts_dir, crs or file_crs, part_format, total=total).summary()
         features, file_crs = batch.read_batch(file)
         screener = screening_service().screener(as_of.date() if as_of else None)
         if workers is None and dask is None:
-            if parts_dir is not None:
-                return batch.screen_batch_to_parts(screener, features, parts_dir, crs or file_crs, part_format).summary()
             result = batch.screen_batch(screener, features, crs or file_crs)
         else:
             from ecozone.screening import distributed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,9 +142,12 @@ def read_csv_text(path: Path) -> str:
 def read_csv_geometries(path: Path) -> list[tuple[dict, shapely.Geometry]]:
     """Rows of a CSV with a ``wkt`` column or ``lon`` and ``lat`` columns, each with its geometry;
     ``BadInput`` names the line and the column that is wrong."""
-    rows = list(csv.DictReader(io.StringIO(read_csv_text(path), newline="")))
-    out = []
-    for i, row in enumerate(rows, start=2):
+    return list(iter_csv_geometries(path))
+
+
+def iter_csv_geometries(path: Path) -> Iterator[tuple[dict, shapely.Geometry]]:
+    """``read_csv_geometries`` one row at a time (only the text is held, not the rows)."""
+    for i, row in enumerate(csv.DictReader(io.StringIO(read_csv_text(path), newline="")), start=2):
         if row.get("wkt"):
             try:
                 geometry = shapely.from_wkt(row["wkt"])
@@ -156,5 +160,4 @@ def read_csv_geometries(path: Path) -> list[tuple[dict, shapely.Geometry]]:
                 raise BadInput(f"{path.name} line {i}: lon/lat {row['lon']!r}, {row['lat']!r} are not numbers", field="lon,lat", row=i) from exc
         else:
             raise BadInput(f"{path.name} line {i}: needs a wkt column or lon and lat columns", field="geometry", row=i)
-        out.append((row, geometry))
-    return out
+        yield row, geometry

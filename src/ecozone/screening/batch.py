@@ -8,7 +8,7 @@ import csv
 import gc
 import json
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from rich.progress import Progress
 from ecozone.errors import BadInput, Conflict, EcozoneError, TooLarge
 from ecozone.geo.crs import STORAGE_CRS
 from ecozone.geo.geoparquet import read_geoparquet, write_geoparquet
-from ecozone.geo.io import read_csv_geometries, read_vector, write_vector
+from ecozone.geo.io import iter_csv_geometries, read_csv_geometries, read_vector, write_vector
 from ecozone.screening.engine import Screener
 from ecozone.screening.overlay import Overlay, overlay, point_overlays
 from ecozone.screening.project_input import ProjectInput, project_from_feature
@@ -139,6 +139,33 @@ def read_batch(path: Path, max_rows: int | None = None) -> tuple[list[dict], str
     return [
         _feature(table.row(i), g) for i, g in enumerate(table.geometries) if g is not None
     ], table.crs
+
+
+def stream_batch(path: Path, chunk: int = CHUNK) -> tuple[Iterator[list[dict]], str | None, int]:
+    """Project Features chunk by chunk, the file's CRS and the number of projects. A CSV is
+    checked whole first (a bad line is refused before any project is screened), then read again
+    chunk by chunk, so only one chunk's Features are held; other formats are read whole."""
+    path = Path(path)
+    if path.suffix.lower() != ".csv":
+        features, crs = read_batch(path)
+        return _chunks_of(features, chunk), crs, len(features)
+    rows = sum(1 for row, geometry in iter_csv_geometries(path) if _feature(row, geometry))  # checks every row, keeps none
+
+    def chunks() -> Iterator[list[dict]]:
+        part: list[dict] = []
+        for row, geometry in iter_csv_geometries(path):
+            part.append(_feature(row, geometry))
+            if len(part) == chunk:
+                yield part
+                part = []
+        if part:
+            yield part
+
+    return chunks(), None, rows
+
+
+def _chunks_of(features: list[dict], chunk: int) -> Iterator[list[dict]]:
+    return (features[start:start + chunk] for start in range(0, len(features), chunk))
 
 
 def _row(index: int, name: str, result) -> BatchRow:
@@ -326,24 +353,30 @@ def screen_part(screener: Screener, features: list[dict], crs: str | None, posit
 
 def screen_batch_to_parts(
     screener: Screener,
-    features: list[dict],
+    features: list[dict] | Iterable[list[dict]],
     directory: Path,
     crs: str | None = None,
     part_format: str = "parquet",
     progress: bool = True,
     chunk: int = CHUNK,
     max_vertices: int | None = None,
+    total: int | None = None,
 ) -> BatchParts:
-    """Screen every project chunk by chunk, writing each chunk as a part: the rows of a large
-    batch are never all held at once."""
+    """Screen every project chunk by chunk (``features``: a list, or its chunks as they are read,
+    ``total`` projects), writing each chunk as a part: the rows of a large batch, and with
+    chunks read as they go its input, are never all held at once."""
     directory = prepare_parts_dir(directory)
+    chunks = _chunks_of(features, chunk) if isinstance(features, list) else features
+    total = len(features) if isinstance(features, list) else total
     parts = BatchParts([], [])
+    start = 0
     with Progress(disable=not progress, transient=True) as bar:
-        task = bar.add_task("screening projects", total=len(features))
-        for number, start in enumerate(range(0, len(features), chunk)):
+        task = bar.add_task("screening projects", total=total)
+        for number, part in enumerate(chunks):
             path = part_path(directory, number, part_format)
-            positions = list(range(start, min(start + chunk, len(features))))
-            parts.summaries.append(screen_part(screener, features[start:start + chunk], crs, positions, path, max_vertices))
+            positions = list(range(start, start + len(part)))
+            parts.summaries.append(screen_part(screener, part, crs, positions, path, max_vertices))
             parts.paths.append(path)
-            bar.advance(task, len(positions))
+            start += len(part)
+            bar.advance(task, len(part))
     return parts
