@@ -20,13 +20,13 @@ import pytest
 import shapely
 
 from ecozone.clock import utc_now
-from ecozone.geo.metric import metric_crs_for, to_metric
+from ecozone.geo.metric import from_metric, metric_crs_for, to_metric
 from ecozone.geo.regions import RegionLevel
 from ecozone.screening import siting
 from ecozone.screening.overlay import point_overlays
 from ecozone.screening.service import ScreeningService
 from ecozone.screening.siting import SitingResult, site
-from ecozone.zoning.findings import most_severe
+from ecozone.zoning.findings import combine_verdict, most_severe
 from ecozone.zoning.inforce import SnapshotCache
 from ecozone.zoning.rules import region_prefix
 
@@ -81,8 +81,8 @@ def test_a_city_agrees_with_its_counties_run_one_by_one(screener, industry):
 def test_pieces_share_a_screening_only_where_it_changes_nothing(screener, monkeypatch):
     county = screener.snapshot.regions.by_code["140405"]
     screened = []
-    screen = screener.screen
-    monkeypatch.setattr(screener, "screen", lambda *args, **kw: screened.append(1) or screen(*args, **kw))
+    screen_many = screener.screen_many
+    monkeypatch.setattr(screener, "screen_many", lambda projects, *args: screened.extend(projects) or screen_many(projects, *args))
     grouped = site(screener, county, "C3211")
     shared = len(screened)
 
@@ -96,3 +96,33 @@ def test_pieces_share_a_screening_only_where_it_changes_nothing(screener, monkey
     assert all(shapely.equals(a.geometry, b.geometry) for a, b in zip(grouped.areas, alone.areas, strict=True))
     assert [f["rule_id"] for f in grouped.everywhere] == [f["rule_id"] for f in alone.everywhere]
     assert np.allclose([a.area_m2 for a in grouped.areas], [a.area_m2 for a in alone.areas])
+
+
+def test_every_point_of_an_area_gets_the_areas_answer_also_near_an_inaccurately_drawn_river(screener):
+    """绛县 lies along the 浍河 and 涑水河, drawn only to ±5 km: their bands of doubt (possibly
+    prohibited for a coking plant) must not bleed into an area that says something milder. Points screened
+    alone anywhere in an area (away from its edges, where the band outlines approximate exact
+    distances) get the area's answer from the rules that depend on the place."""
+    from ecozone.screening.project_input import ProjectInput
+    from ecozone.zoning.project import make_project
+
+    county = screener.snapshot.regions.by_code["140826"]
+    result = site(screener, county, "C2521")
+    assert any(a.verdict == "possibly_prohibited" for a in result.areas)
+    crs = metric_crs_for(county.geometry)
+    rng = np.random.default_rng(7)
+    checked = 0
+    for area in result.areas:
+        inner = shapely.buffer(to_metric(area.geometry, crs), -200.0)
+        if inner.is_empty:
+            continue
+        minx, miny, maxx, maxy = inner.bounds
+        candidates = shapely.points(rng.uniform(minx, maxx, 400), rng.uniform(miny, maxy, 400))
+        inside = candidates[shapely.contains(inner, candidates)][:25]
+        for point in from_metric(inside, crs):
+            project = ProjectInput(project=make_project(point, industry="C2521", nature="new"), feature={}, source_crs="EPSG:4490")
+            findings = screener.screen(project, questions=False).evaluation.findings
+            placed = [f for f in findings if not siting._place_independent(f.rule, f.rule_file.jurisdiction, county.code)]
+            assert combine_verdict(placed).value == area.verdict, point.wkt
+            checked += 1
+    assert checked > 50

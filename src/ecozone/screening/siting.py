@@ -29,7 +29,7 @@ from ecozone.errors import BadInput
 from ecozone.geo.metric import metric_crs_for, to_metric
 from ecozone.geo.regions import Region
 from ecozone.screening.engine import Screener
-from ecozone.screening.overlay import Overlay
+from ecozone.screening.overlay import Overlay, overlay
 from ecozone.screening.project_input import ProjectInput
 from ecozone.screening.siting_pieces import SLIVER_M2, Bands, band_keys, counties_of, split, unit_pieces
 from ecozone.screening.siting_places import place_keys
@@ -100,15 +100,15 @@ class SitingResult:
 
 
 def _pieces(screener: Screener, region: Region, crs: CRS) -> np.ndarray:
-    """The region cut by counties, units in force and every band (lon/lat polygons)."""
+    """The region cut by counties, units in force, every band and the edges of its doubt (lon/lat polygons)."""
     pieces = np.asarray(unit_pieces(screener.snapshot, counties_of(screener.snapshot, region)), dtype=object)
     if len(pieces) == 0:
         raise BadInput(f"no control unit in force in {region.name} ({region.code})", field="region", value=region.code)
     bands = Bands(screener, region.geometry, crs)
     for key in band_keys(screener):
         band = bands.geometry(key)
-        if band is not None:
-            pieces = split(pieces, band)
+        for edge in ([band] if band is not None else []) + bands.doubt_edges(key):
+            pieces = split(pieces, edge)
     return pieces
 
 
@@ -125,11 +125,14 @@ def site(screener: Screener, region: Region, industry: str, nature: str = "new",
     points = shapely.point_on_surface(polygons)
     by_reason: dict[tuple[str, tuple[str, ...]], list[shapely.Geometry]] = {}
     everywhere: dict[str, dict] = {}
-    decided: dict[tuple, tuple[str, tuple[str, ...]]] = {}
     keys, located = place_keys(screener, template, points)
-    for polygon, point, key, place in zip(polygons, points, keys, located, strict=True):
-        if key not in decided:
-            decided[key] = _judge(screener, region, point, place, template.industry, nature, attributes, everywhere)
+    first: dict[tuple, int] = {}  # each group's first piece, in the order the groups are met
+    for k, key in enumerate(keys):
+        first.setdefault(key, k)
+    judged = _judge(screener, region, [points[k] for k in first.values()], [located[k] for k in first.values()],
+                    template.industry, nature, attributes, everywhere)
+    decided = dict(zip(first, judged, strict=True))
+    for polygon, key in zip(polygons, keys, strict=True):
         by_reason.setdefault(decided[key], []).append(polygon)
     merged = []
     for (verdict, rules), geometries in sorted(by_reason.items(), key=lambda item: (VERDICTS.index(item[0][0]), item[0][1])):
@@ -139,20 +142,25 @@ def site(screener: Screener, region: Region, industry: str, nature: str = "new",
 
 
 def _judge(
-    screener: Screener, region: Region, point: shapely.Geometry, located: Overlay | None, industry: str | None, nature: str,
-    attributes: dict | None, everywhere: dict[str, dict],
-) -> tuple[str, tuple[str, ...]]:
-    """The verdict at ``point`` (placed by ``located`` when given) from the rules that depend on
-    the place, and those rules; the findings of rules that hold all over the region go to
-    ``everywhere``."""
-    project = ProjectInput(
-        project=make_project(point, industry=industry, nature=nature, attributes=attributes), feature={}, source_crs="EPSG:4490"
-    )
-    findings = screener.screen(project, located, questions=False).evaluation.findings
-    placed = [f for f in findings if not _place_independent(f.rule, f.rule_file.jurisdiction, region.code)]
-    everywhere.update({f.rule.id: f.to_dict() for f in findings if f not in placed})
-    verdict = combine_verdict(placed)
-    return verdict.value, tuple(sorted(f.rule.id for f in placed if f.worst_open is verdict))
+    screener: Screener, region: Region, points: list[shapely.Geometry], located: list[Overlay | None], industry: str | None,
+    nature: str, attributes: dict | None, everywhere: dict[str, dict],
+) -> list[tuple[str, tuple[str, ...]]]:
+    """The verdict at each point (placed by its overlay when given) from the rules that depend
+    on the place, and those rules, screened together; the findings of rules that hold all over
+    the region go to ``everywhere``."""
+    projects = [
+        ProjectInput(project=make_project(point, industry=industry, nature=nature, attributes=attributes), feature={}, source_crs="EPSG:4490")
+        for point in points
+    ]
+    overlays = [place if place is not None else overlay(screener.snapshot, point) for point, place in zip(points, located, strict=True)]
+    judged = []
+    for answer in screener.screen_many(projects, overlays):
+        findings = screener.finish(answer).evaluation.findings
+        placed = [f for f in findings if not _place_independent(f.rule, f.rule_file.jurisdiction, region.code)]
+        everywhere.update({f.rule.id: f.to_dict() for f in findings if f not in placed})
+        verdict = combine_verdict(placed)
+        judged.append((verdict.value, tuple(sorted(f.rule.id for f in placed if f.worst_open is verdict))))
+    return judged
 
 
 def _place_independent(rule: Rule, jurisdiction: str, region_code: str) -> bool:

@@ -142,6 +142,27 @@ class Bands:
         return band
 
 
+    def doubt_edges(self, key: BandKey) -> list[shapely.Geometry]:
+        """Where the answer changes near features drawn only to ± their accuracy: the band of
+        doubt ends at the band plus the accuracy, and certainty begins at the band less it (for a
+        zone: that far outside and inside its outline). Cutting there too keeps every piece on
+        one side, so the answer at a piece's point holds all over the piece."""
+        inner, outer = [], []
+        for i in self._nearby(key.indices):
+            accuracy = self._catalog.accuracy(i)
+            if accuracy <= 0:
+                continue
+            if key.distance_m > 0:
+                outer.append(self._buffer(i, key.distance_m + accuracy))
+                if key.distance_m > accuracy:
+                    inner.append(self._buffer(i, key.distance_m - accuracy))
+            elif shapely.get_dimensions(self._catalog.feature(i).geometry) == 2:
+                outer.append(self._buffer(i, accuracy))
+                inner.append(self._buffer(i, -accuracy))
+        edges = [from_metric(shapely.union_all(found), self._crs) for found in (inner, outer) if found]
+        return [e for e in edges if not e.is_empty and shapely.get_dimensions(e) == 2]
+
+
 def split(pieces: np.ndarray, band: shapely.Geometry) -> np.ndarray:
     """Cut the pieces along the band: those it covers or misses stay whole, the rest become the
     part inside and the part outside."""
