@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import pickle
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -100,16 +101,31 @@ def _send(screener: Screener, client: Client):
     return client.scatter(screener, broadcast=True, hash=False)
 
 
+def _packed(value) -> bytes:
+    """A partition's projects (or rows) as one pickled blob: Dask would otherwise walk every
+    nested dict and list of it to serialise it, ~100 ms per 2,000 projects on the client."""
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _screen_packed_chunk(screener: Screener, packed: bytes, crs: str | None, positions: list[int]) -> bytes:
+    # The blob comes from this run's own client (see ``_packed``).
+    return _packed(screen_chunk(screener, pickle.loads(packed), crs, 0, positions))  # noqa: S301
+
+
+def _screen_packed_part(screener: Screener, packed: bytes, crs: str | None, positions: list[int], path: Path) -> dict:
+    return screen_part(screener, pickle.loads(packed), crs, positions, path)  # noqa: S301 - from this run's own client
+
+
 def screen_batch_distributed(
     screener: Screener, features: list[dict], client: Client, crs: str | None = None, partition: int = PARTITION
 ) -> BatchResult:
     """Screen every project on the cluster behind ``client``; rows in input order."""
     remote_screener = _send(screener, client)
     futures = [
-        client.submit(screen_chunk, remote_screener, [features[i] for i in positions], crs, 0, positions, pure=False)
+        client.submit(_screen_packed_chunk, remote_screener, _packed([features[i] for i in positions]), crs, positions, pure=False)
         for positions in _partitions(features, partition)
     ]
-    rows = [row for part in client.gather(futures) for row in part]
+    rows = [row for packed in client.gather(futures) for row in pickle.loads(packed)]  # noqa: S301 - from our own workers
     rows.sort(key=lambda row: row.index)
     return BatchResult(rows)
 
@@ -126,5 +142,6 @@ def screen_batch_distributed_to_parts(
     paths, futures = [], []
     for number, positions in enumerate(_partitions(features, partition)):
         paths.append(part_path(directory, number, part_format))
-        futures.append(client.submit(screen_part, remote_screener, [features[i] for i in positions], crs, positions, paths[-1], pure=False))
+        packed = _packed([features[i] for i in positions])
+        futures.append(client.submit(_screen_packed_part, remote_screener, packed, crs, positions, paths[-1], pure=False))
     return BatchParts(paths, client.gather(futures))
