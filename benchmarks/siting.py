@@ -31,30 +31,13 @@ from benchmarks.figures import Figure
 from benchmarks.siting_legacy import legacy_site
 from ecozone.geo.metric import metric_crs_for, to_metric
 from ecozone.geo.regions import RegionLevel
-from ecozone.screening.siting import SitingResult, site
-from ecozone.zoning.findings import most_severe
-from ecozone.zoning.rules import region_prefix
+from ecozone.screening.siting import Painted, disagreement_m2, site
 
 INDUSTRY = "C2521"  # 炼焦 (coking): many rules, bands along rivers, lakes, reserves
 OTHER_INDUSTRIES = ("C3211", "I6510")  # 铜冶炼; 软件开发
 SAMPLE = 24
 SEED = 17
 TARGET_S = 10.0  # issue 17: the province for one industry in ≤ 10 s on one core
-
-Painted = dict[tuple[str, tuple[str, ...]], shapely.Geometry]
-
-
-def painted_from(result: SitingResult, region_code: str) -> Painted:
-    """A county's areas as a larger region's map paints them: the county's place-independent
-    findings whose jurisdiction does not cover ``region_code`` join every area."""
-    local = [f for f in result.everywhere if not region_code.startswith(region_prefix(f["jurisdiction"]))]
-    out: dict[tuple[str, tuple[str, ...]], list[shapely.Geometry]] = defaultdict(list)
-    for area in result.areas:
-        verdict = most_severe([area.verdict, *(f["verdict"] for f in local)]).value
-        rules = (area.rules if area.verdict == verdict else []) + [f["rule_id"] for f in local if f["verdict"] == verdict]
-        out[(verdict, tuple(sorted(rules)))].append(area.geometry)
-    return {key: shapely.union_all(parts) for key, parts in out.items()}
-
 
 def merged(parts: list[Painted]) -> Painted:
     keys = {k for p in parts for k in p}
@@ -66,12 +49,6 @@ def by_verdict(painted: Painted) -> Painted:
     for (verdict, _), geometry in painted.items():
         out[(verdict, ())].append(geometry)
     return {k: shapely.union_all(v) for k, v in out.items()}
-
-
-def disagreement_m2(a: Painted, b: Painted, crs) -> float:
-    """Σ over keys of the area of the symmetric difference (m²)."""
-    empty = shapely.Polygon()
-    return sum(float(shapely.area(to_metric(shapely.symmetric_difference(a.get(k, empty), b.get(k, empty)), crs))) for k in set(a) | set(b))
 
 
 def _cpu(run):
@@ -100,7 +77,7 @@ def siting(database) -> list[Figure]:
     sampled = shapely.union_all([c.geometry for c in sample])
     ours = {(a.verdict, tuple(a.rules)): shapely.intersection(a.geometry, sampled) for a in result.areas}
     ours = {k: g for k, g in ours.items() if not g.is_empty}
-    theirs = merged([painted_from(r, province.code) for r, _ in runs])
+    theirs = merged([r.painted_in(province.code) for r, _ in runs])
     sampled_m2 = float(shapely.area(to_metric(sampled, crs)))
     return [Figure(
         "siting_province_s", round(province_s, 2), "s", peer="today's per-county method (siting before issue 17, county by county)",

@@ -25,36 +25,17 @@ from ecozone.geo.regions import RegionLevel
 from ecozone.screening import siting
 from ecozone.screening.overlay import point_overlays
 from ecozone.screening.service import ScreeningService
-from ecozone.screening.siting import SitingResult, site
-from ecozone.zoning.findings import combine_verdict, most_severe
+from ecozone.screening.siting import disagreement_m2, site
+from ecozone.zoning.findings import combine_verdict
 from ecozone.zoning.inforce import SnapshotCache
-from ecozone.zoning.rules import region_prefix
 
 AS_OF = dt.date(2025, 6, 1)
 TOLERANCE_SHARE = 5e-4
-Painted = dict[tuple[str, tuple[str, ...]], shapely.Geometry]
 
 
 @pytest.fixture
 def screener(shanxi_engine):
     return ScreeningService(shanxi_engine, SnapshotCache(shanxi_engine, lambda: AS_OF), utc_now).screener(AS_OF)
-
-
-def painted(result: SitingResult, region_code: str) -> Painted:
-    """The areas as the map of ``region_code`` paints them: a county's place-independent findings
-    bound to a jurisdiction that does not cover that region join every area of the county."""
-    local = [f for f in result.everywhere if not region_code.startswith(region_prefix(f["jurisdiction"]))]
-    out: dict[tuple[str, tuple[str, ...]], list[shapely.Geometry]] = defaultdict(list)
-    for area in result.areas:
-        verdict = most_severe([area.verdict, *(f["verdict"] for f in local)]).value
-        rules = (area.rules if area.verdict == verdict else []) + [f["rule_id"] for f in local if f["verdict"] == verdict]
-        out[(verdict, tuple(sorted(rules)))].append(area.geometry)
-    return {key: shapely.union_all(parts) for key, parts in out.items()}
-
-
-def disagreement_m2(a: Painted, b: Painted, crs) -> float:
-    empty = shapely.Polygon()
-    return sum(float(shapely.area(to_metric(shapely.symmetric_difference(a.get(k, empty), b.get(k, empty)), crs))) for k in set(a) | set(b))
 
 
 @pytest.mark.parametrize("industry", ["C2521", "C3211"])
@@ -65,13 +46,13 @@ def test_a_city_agrees_with_its_counties_run_one_by_one(screener, industry):
     whole = site(screener, city, industry)
     parts: dict[tuple[str, tuple[str, ...]], list[shapely.Geometry]] = defaultdict(list)
     for county in counties:
-        for key, geometry in painted(site(screener, county, industry), city.code).items():
+        for key, geometry in site(screener, county, industry).painted_in(city.code).items():
             parts[key].append(geometry)
     by_county = {key: shapely.union_all(g) for key, g in parts.items()}
     crs = metric_crs_for(city.geometry)
     city_m2 = float(shapely.area(to_metric(city.geometry, crs)))
     assert set(by_county) == {(a.verdict, tuple(a.rules)) for a in whole.areas}
-    assert disagreement_m2(painted(whole, city.code), by_county, crs) <= TOLERANCE_SHARE * city_m2
+    assert disagreement_m2(whole.painted_in(city.code), by_county, crs) <= TOLERANCE_SHARE * city_m2
     # The city's map covers the city, and a 屯留 rule is painted where 屯留's own map lists it.
     assert sum(whole.summary().values()) == pytest.approx(city_m2, rel=1e-3)
     if industry == "C3211":

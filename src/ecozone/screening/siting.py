@@ -18,6 +18,7 @@ the place adds. Metric work (bands, areas) in a projected CRS.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,12 +34,16 @@ from ecozone.screening.overlay import Overlay, overlay
 from ecozone.screening.project_input import ProjectInput
 from ecozone.screening.siting_pieces import SLIVER_M2, Bands, band_keys, counties_of, split, unit_pieces
 from ecozone.screening.siting_places import place_keys
-from ecozone.zoning.findings import VERDICT_NAMES_ZH, VERDICT_ORDER, combine_verdict, verdict_of_findings
+from ecozone.zoning.findings import VERDICT_NAMES_ZH, VERDICT_ORDER, combine_verdict, most_severe, verdict_of_findings
 from ecozone.zoning.model import UnitClass
 from ecozone.zoning.project import make_project
 from ecozone.zoning.rules import Rule, region_prefix
 
 VERDICTS = tuple(v.value for v in VERDICT_ORDER)
+
+
+# A siting map as (verdict, deciding rules) → where.
+Painted = dict[tuple[str, tuple[str, ...]], shapely.Geometry]
 
 
 @dataclass
@@ -62,6 +67,18 @@ class SitingResult:
     def everywhere_verdict(self) -> str:
         """The verdict the place-independent rules alone give anywhere in the region."""
         return verdict_of_findings(self.everywhere).value
+
+    def painted_in(self, region_code: str) -> Painted:
+        """The areas as the map of a larger region paints them, by (verdict, deciding rules): the
+        findings that hold all over this region but are bound to a jurisdiction that does not
+        cover ``region_code`` (listed beside this region's own map) join every area."""
+        local = [f for f in self.everywhere if not region_code.startswith(region_prefix(f["jurisdiction"]))]
+        out: dict[tuple[str, tuple[str, ...]], list[shapely.Geometry]] = defaultdict(list)
+        for area in self.areas:
+            verdict = most_severe([area.verdict, *(f["verdict"] for f in local)]).value
+            rules = (area.rules if area.verdict == verdict else []) + [f["rule_id"] for f in local if f["verdict"] == verdict]
+            out[(verdict, tuple(sorted(rules)))].append(area.geometry)
+        return {key: shapely.union_all(parts) for key, parts in out.items()}
 
     def summary(self) -> dict[str, float]:
         totals = dict.fromkeys(VERDICTS, 0.0)
@@ -161,6 +178,13 @@ def _judge(
         verdict = combine_verdict(placed)
         judged.append((verdict.value, tuple(sorted(f.rule.id for f in placed if f.worst_open is verdict))))
     return judged
+
+
+def disagreement_m2(a: Painted, b: Painted, crs: CRS) -> float:
+    """How far two maps of the same place disagree: over every (verdict, deciding rules), the
+    area (m², measured in ``crs``) of the symmetric difference of the two."""
+    empty = shapely.Polygon()
+    return sum(float(shapely.area(to_metric(shapely.symmetric_difference(a.get(k, empty), b.get(k, empty)), crs))) for k in set(a) | set(b))
 
 
 def _place_independent(rule: Rule, jurisdiction: str, region_code: str) -> bool:
